@@ -1,0 +1,67 @@
+/**
+ * The `wasmbox` command line (Node). Parses argv with commander and dispatches to one module per command.
+ * Every failure becomes one line on stderr and a Docker-style exit code (`exit-code.ts`).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { isWasmboxError } from '../shared/errors.ts';
+import type { MountSpec } from '../vfs/api.ts';
+import { EXIT_WASMBOX_ERROR, exitCodeForError } from './exit-code.ts';
+import { runCommand } from './run-command.ts';
+import { parseDuration, parseSize } from './units.ts';
+import { parseVolume } from './volumes.ts';
+
+const collect = <T>(parse: (text: string) => T) => (value: string, previous: T[] = []): T[] => [...previous, parse(value)];
+
+function envEntry(text: string): string {
+  if (text.includes('=')) return text;
+  const value = process.env[text]; // `-e NAME` passes the host's value of NAME, as docker does
+  return value === undefined ? '' : `${text}=${value}`;
+}
+
+function buildProgram(): Command {
+  const program = new Command('wasmbox')
+    .description('Docker, rebuilt for WebAssembly: run WASI containers')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('run')
+    .description('run a WASI module in a new container')
+    .argument('<file>', 'a WASI preview1 command module (.wasm)')
+    .argument('[args...]', 'arguments for the program')
+    .passThroughOptions()
+    .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect(envEntry), [])
+    .option('-v, --volume <SOURCE:TARGET[:ro]>', 'mount a host dir or a named volume (repeatable)', collect(parseVolume), [])
+    .option('-w, --workdir <dir>', 'working directory inside the container')
+    .addOption(new Option('-m, --memory <size>', 'memory limit, e.g. 64m').argParser(parseSize))
+    .addOption(new Option('--timeout <duration>', 'stop the container after this long, e.g. 10s').argParser(parseDuration))
+    .option('-i, --interactive', 'keep stdin open and stream it to the container', false)
+    .option('-t, --tty', 'tell the program its stdout is a terminal', false)
+    .option('--trace', 'print every WASI call to stderr', false)
+    .action(async (file: string, args: string[], options) => {
+      process.exitCode = await runCommand(file, args, {
+        ...options,
+        env: (options.env as string[]).filter(Boolean),
+        volume: options.volume as MountSpec[],
+      });
+    });
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors already printed their message.
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT_WASMBOX_ERROR;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`wasmbox: ${message}\n`);
+    process.exitCode = isWasmboxError(error) ? exitCodeForError(error.kind) : EXIT_WASMBOX_ERROR;
+  }
+}
+
+await main(process.argv);

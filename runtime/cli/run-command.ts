@@ -1,0 +1,97 @@
+/**
+ * cli run-command: `wasmbox run [options] FILE.wasm [ARGS...]`, a bare module for now (images come next).
+ *
+ * Streams the container's stdout/stderr to ours as they are written, feeds our stdin with `-i`, and exits with
+ * the container's code (mapping in `exit-code.ts`). Ctrl-C kills the container.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Writable } from 'node:stream';
+import { createEngine } from '../platform/entry.node.ts';
+import { WasmboxError } from '../shared/errors.ts';
+import type { MountSpec } from '../vfs/api.ts';
+import { EXIT_INTERRUPTED } from './exit-code.ts';
+
+export interface RunCommandOptions {
+  env: string[];
+  volume: MountSpec[];
+  workdir?: string;
+  memory?: number;
+  timeout?: number;
+  interactive: boolean;
+  tty: boolean;
+  trace: boolean;
+}
+
+/** Runs the container; resolves with the exit code. Throws WasmboxError for anything that prevented the run. */
+export async function runCommand(file: string, args: string[], options: RunCommandOptions): Promise<number> {
+  const wasm = readModule(file);
+  const engine = createEngine({ warmWorkers: 0 });
+  try {
+    const proc = await engine.run({
+      wasm,
+      name: file,
+      argv0: basename(file),
+      args,
+      env: options.env,
+      mounts: options.volume,
+      workdir: options.workdir,
+      stdin: options.interactive ? 'pipe' : 'closed',
+      tty: options.tty,
+      limits: { memoryBytes: options.memory, timeoutMs: options.timeout },
+      trace: options.trace,
+    });
+    let interrupted = false;
+    const onInterrupt = (): void => {
+      interrupted = true;
+      proc.kill();
+    };
+    process.once('SIGINT', onInterrupt);
+    if (proc.stdin) void feedStdin(proc.stdin);
+    const [status] = await Promise.all([
+      proc.exited,
+      copyTo(proc.stdout, process.stdout),
+      copyTo(proc.stderr, process.stderr),
+    ]);
+    process.off('SIGINT', onInterrupt);
+    if (interrupted) return EXIT_INTERRUPTED;
+    if (status.reason !== 'exit') process.stderr.write(`wasmbox: ${describe(status.reason)}: ${status.message}\n`);
+    return status.code;
+  } finally {
+    await engine.close();
+  }
+}
+
+function readModule(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new WasmboxError('NotFound', `${file}: no such file`);
+    if (code === 'EISDIR') throw new WasmboxError('NotRunnable', `${file} is a directory, not a WebAssembly module`);
+    if (code === 'EACCES') throw new WasmboxError('NotRunnable', `${file}: permission denied`);
+    throw new WasmboxError('Internal', `cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+function describe(reason: string): string {
+  return reason === 'oom' ? 'out of memory' : reason;
+}
+
+async function copyTo(stream: ReadableStream<Uint8Array>, out: Writable): Promise<void> {
+  for await (const chunk of stream) {
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+  }
+}
+
+async function feedStdin(stdin: WritableStream<Uint8Array>): Promise<void> {
+  const writer = stdin.getWriter();
+  try {
+    for await (const chunk of process.stdin) await writer.write(chunk as Uint8Array);
+    await writer.close();
+  } catch {
+    // The container ended first; the rest of our input has nowhere to go.
+  } finally {
+    process.stdin.destroy();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * engine: the one API that the CLI, the daemon and the web page share to run WASI containers.
+ *
+ * An `Engine` owns a warm worker pool and a compiled-module cache. `run` validates its options, prepares the module
+ * and starts one container process in its own worker with its own filesystem. It knows nothing of argv, HTTP,
+ * terminals or the DOM; platform specifics arrive through the `Platform` given to the constructor.
+ *
+ * Example:
+ *   const engine = createEngine();                       // from the platform entry
+ *   const proc = await engine.run({ wasm: bytes, args: ['hello'], stdin: 'pipe' });
+ *   proc.stdout.pipeTo(sink); const status = await proc.exited; // { code: 0, reason: 'exit', message: '' }
+ */
+import type { Platform } from '../platform/platform.ts';
+import { startProcess, type ContainerProcess } from '../process/container-process.ts';
+import { WorkerPool } from '../process/worker-pool.ts';
+import { WasmboxError } from '../shared/errors.ts';
+import { ModuleCache } from './module-cache.ts';
+import { resolveRunOptions, type RunOptions } from './run-options.ts';
+
+export type { RunOptions } from './run-options.ts';
+export type { ContainerProcess } from '../process/container-process.ts';
+export type { ExitStatus, ExitReason } from '../process/exit-status.ts';
+
+export interface EngineOptions {
+  platform: Platform;
+  /** Idle workers kept warm for the next container (default 2). */
+  warmWorkers?: number;
+}
+
+export class Engine {
+  private readonly pool: WorkerPool;
+  private readonly modules = new ModuleCache();
+  private readonly warmWorkers: number;
+  private closed = false;
+
+  constructor(private readonly options: EngineOptions) {
+    this.warmWorkers = options.warmWorkers ?? 2;
+    this.pool = new WorkerPool(options.platform, { maxIdle: this.warmWorkers });
+  }
+
+  /** Starts idle workers now so the next runs start without spawning a thread. */
+  async warm(count = this.warmWorkers): Promise<void> {
+    await this.pool.prewarm(count);
+  }
+
+  /**
+   * Starts a container process. Rejects with a WasmboxError before anything runs if the options or the module are
+   * unusable (kinds: InvalidArgument, NotRunnable, ResourceExhausted, NotImplemented).
+   */
+  async run(options: RunOptions): Promise<ContainerProcess> {
+    if (this.closed) throw new WasmboxError('FailedPrecondition', 'engine is closed');
+    const resolved = resolveRunOptions(options, { hostDirs: this.options.platform.hostDirs });
+    const prepared = await this.modules.prepare(resolved.wasm, resolved.name, resolved.memoryLimitBytes);
+    const process = startProcess(this.pool, {
+      module: prepared.module,
+      args: resolved.args,
+      env: resolved.env,
+      fs: resolved.fs,
+      stdin: resolved.stdin,
+      tty: resolved.tty,
+      memoryLimitBytes: prepared.memoryLimitBytes,
+      timeoutMs: resolved.timeoutMs,
+      trace: resolved.trace,
+    });
+    if (!resolved.stdinData || !process.stdin) return process;
+    // Input given up front: deliver it and end it; the caller gets no stdin stream.
+    const writer = process.stdin.getWriter();
+    void writer.write(resolved.stdinData).then(() => writer.close(), () => undefined);
+    return { ...process, stdin: null, kill: process.kill };
+  }
+
+  /** Terminates idle workers. Running processes keep running until they end or are killed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * process byte-channel: a bounded single-producer/single-consumer byte pipe in a SharedArrayBuffer.
+ *
+ * It carries a container's stdio between its worker and the host. One side is synchronous and blocks with
+ * `Atomics.wait` (the guest's side: WASI syscalls are synchronous); the other is asynchronous and awaits with
+ * `Atomics.waitAsync` (the host's side: it must never block its event loop). Being bounded, a fast writer waits for
+ * the reader, so host memory stays bounded whatever the guest prints.
+ *
+ * Layout: a 16-byte header of Int32 slots, then `capacity` bytes of ring. `write` and `read` are byte counters that
+ * wrap at 2^32 (used bytes = (write - read) >>> 0), so no slot is wasted to tell full from empty.
+ * Either side may close: the writer's close means end of data; the reader's close means "nobody listens": writes
+ * are then discarded, as with a pipe whose reader went away (there is no SIGPIPE in WASI p1).
+ *
+ * Must not: allocate on the synchronous hot path, or depend on worker/Node APIs (shared by Node and browser).
+ */
+
+const WRITE = 0;
+const READ = 1;
+const WRITER_CLOSED = 2;
+const READER_CLOSED = 3;
+const HEADER_BYTES = 16;
+
+export const DEFAULT_CHANNEL_CAPACITY = 1 << 20;
+
+export function createChannelBuffer(capacity = DEFAULT_CHANNEL_CAPACITY): SharedArrayBuffer {
+  if (capacity <= 0 || capacity > 1 << 30 || (capacity & (capacity - 1)) !== 0) {
+    throw new RangeError(`channel capacity must be a power of two up to 1 GiB, got ${capacity}`);
+  }
+  return new SharedArrayBuffer(HEADER_BYTES + capacity);
+}
+
+class ChannelView {
+  protected readonly header: Int32Array;
+  protected readonly ring: Uint8Array;
+  protected readonly capacity: number;
+  protected readonly mask: number;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+    this.ring = new Uint8Array(buffer, HEADER_BYTES);
+    this.capacity = this.ring.length;
+    this.mask = this.capacity - 1;
+  }
+
+  protected used(): number {
+    return (Atomics.load(this.header, WRITE) - Atomics.load(this.header, READ)) >>> 0;
+  }
+
+  /** Copies `src` into the ring at counter `at` (wrapping). */
+  protected copyIn(src: Uint8Array, at: number): void {
+    const start = at & this.mask;
+    const first = Math.min(src.length, this.capacity - start);
+    this.ring.set(first === src.length ? src : src.subarray(0, first), start);
+    if (first < src.length) this.ring.set(src.subarray(first), 0);
+  }
+
+  /** Copies `dst.length` bytes out of the ring from counter `at` (wrapping). */
+  protected copyOut(dst: Uint8Array, at: number): void {
+    const start = at & this.mask;
+    const first = Math.min(dst.length, this.capacity - start);
+    dst.set(this.ring.subarray(start, start + first), 0);
+    if (first < dst.length) dst.set(this.ring.subarray(0, dst.length - first), first);
+  }
+
+  get writerClosed(): boolean {
+    return Atomics.load(this.header, WRITER_CLOSED) !== 0;
+  }
+
+  get readerClosed(): boolean {
+    return Atomics.load(this.header, READER_CLOSED) !== 0;
+  }
+
+  closeWriter(): void {
+    Atomics.store(this.header, WRITER_CLOSED, 1);
+    Atomics.notify(this.header, WRITE);
+  }
+
+  closeReader(): void {
+    Atomics.store(this.header, READER_CLOSED, 1);
+    Atomics.notify(this.header, READ);
+  }
+}
+
+/** The blocking writer (a guest's stdout/stderr, in its worker). */
+export class BlockingWriter extends ChannelView {
+  /** Writes all of `src`, waiting while the ring is full. Returns early (discarding) once the reader has closed. */
+  write(src: Uint8Array): void {
+    let offset = 0;
+    while (offset < src.length) {
+      if (this.readerClosed) return;
+      const read = Atomics.load(this.header, READ);
+      const write = Atomics.load(this.header, WRITE);
+      const free = this.capacity - ((write - read) >>> 0);
+      if (free === 0) {
+        Atomics.wait(this.header, READ, read);
+        continue;
+      }
+      const n = Math.min(free, src.length - offset);
+      this.copyIn(n === src.length ? src : src.subarray(offset, offset + n), write);
+      Atomics.store(this.header, WRITE, (write + n) | 0);
+      Atomics.notify(this.header, WRITE);
+      offset += n;
+    }
+  }
+}
+
+/** The blocking reader (a guest's stdin, in its worker). */
+export class BlockingReader extends ChannelView {
+  /** Blocks until data or end of input; returns the count copied (0 = end of input). */
+  read(dst: Uint8Array): number {
+    if (dst.length === 0) return 0;
+    for (;;) {
+      const write = Atomics.load(this.header, WRITE);
+      const read = Atomics.load(this.header, READ);
+      const used = (write - read) >>> 0;
+      if (used > 0) {
+        const n = Math.min(used, dst.length);
+        this.copyOut(n === dst.length ? dst : dst.subarray(0, n), read);
+        Atomics.store(this.header, READ, (read + n) | 0);
+        Atomics.notify(this.header, READ);
+        return n;
+      }
+      if (this.writerClosed) return 0;
+      Atomics.wait(this.header, WRITE, write);
+    }
+  }
+
+  /** Blocks up to `timeoutMs` (Infinity = forever) until data or end of input; true if a read would not block. */
+  waitReadable(timeoutMs: number): boolean {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const write = Atomics.load(this.header, WRITE);
+      if (this.used() > 0 || this.writerClosed) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.header, WRITE, write, left === Infinity ? undefined : left);
+    }
+  }
+}
+
+type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync?: (a: Int32Array, i: number, v: number) => WaitAsyncResult })
+  .waitAsync;
+
+/** Awaits a change of `header[index]` from `value` without blocking the event loop. */
+async function changed(header: Int32Array, index: number, value: number): Promise<void> {
+  if (waitAsync) {
+    const result = waitAsync(header, index, value);
+    if (result.async) await result.value;
+    return;
+  }
+  // Browsers without Atomics.waitAsync: poll. Slower, never wrong.
+  while (Atomics.load(header, index) === value) await new Promise((r) => setTimeout(r, 1));
+}
+
+/** The host's asynchronous reader (a guest's stdout/stderr). */
+export class AsyncReader extends ChannelView {
+  /** Resolves with the next bytes (everything available, coalescing many guest writes), or null at end of data. */
+  async read(maxBytes = this.capacity): Promise<Uint8Array | null> {
+    for (;;) {
+      const closed = this.writerClosed;
+      const write = Atomics.load(this.header, WRITE);
+      const read = Atomics.load(this.header, READ);
+      const used = (write - read) >>> 0;
+      if (used > 0) {
+        const chunk = new Uint8Array(Math.min(used, maxBytes));
+        this.copyOut(chunk, read);
+        Atomics.store(this.header, READ, (read + chunk.length) | 0);
+        Atomics.notify(this.header, READ);
+        return chunk;
+      }
+      if (closed) return null;
+      await changed(this.header, WRITE, write);
+    }
+  }
+}
+
+/** The host's asynchronous writer (a guest's stdin). */
+export class AsyncWriter extends ChannelView {
+  /** Writes all of `src`, awaiting room. Resolves false if the reader is gone (the data was not delivered). */
+  async write(src: Uint8Array): Promise<boolean> {
+    let offset = 0;
+    while (offset < src.length) {
+      if (this.readerClosed) return false;
+      const read = Atomics.load(this.header, READ);
+      const write = Atomics.load(this.header, WRITE);
+      const free = this.capacity - ((write - read) >>> 0);
+      if (free === 0) {
+        await changed(this.header, READ, read);
+        continue;
+      }
+      const n = Math.min(free, src.length - offset);
+      this.copyIn(src.subarray(offset, offset + n), write);
+      Atomics.store(this.header, WRITE, (write + n) | 0);
+      Atomics.notify(this.header, WRITE);
+      offset += n;
+    }
+    return true;
+  }
+}

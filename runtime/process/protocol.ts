@@ -1,0 +1,50 @@
+/**
+ * process protocol: every message between the host and a container worker. All of it is structured-clone safe.
+ *
+ * A worker serves one container process at a time through one RPC, `run(request)`, that resolves when the guest
+ * ends (comlink carries the call). Stdio never goes through messages: it flows through `byte-channel.ts` rings in
+ * the SharedArrayBuffers named here. Killing is not a message either: the host terminates the worker, which works
+ * even while the guest spins or sleeps in Atomics.wait.
+ */
+import type { WasmboxErrorJson } from '../shared/errors.ts';
+import type { ContainerFsSpec } from '../vfs/api.ts';
+
+export interface RunRequest {
+  /** Compiled once per content digest on the host and shared with the worker (no recompilation there). */
+  module: WebAssembly.Module;
+  /** Full argv including argv[0]. */
+  args: string[];
+  /** "KEY=value" strings, in order. */
+  env: string[];
+  fs: ContainerFsSpec;
+  /** Channel buffers (`byte-channel.ts`); stdin null = closed (reads return end of input at once). */
+  stdin: SharedArrayBuffer | null;
+  stdout: SharedArrayBuffer;
+  stderr: SharedArrayBuffer;
+  tty: boolean;
+  /** The memory cap already written into the module, to tell an out-of-memory trap from other traps. */
+  memoryLimitBytes: number | null;
+  /** Emit an strace-like line per syscall to stderr. */
+  trace: boolean;
+}
+
+/**
+ * How a guest ended, as seen from inside the worker (kill and timeout are decided by the host), or why it could not
+ * start (`error`: the container never ran, e.g. its filesystem could not be set up).
+ */
+export type RunResult =
+  | {
+      reason: 'exit' | 'trap' | 'oom';
+      /** Exit code for `exit`; for `trap`/`oom` the code the CLI reports (134/137). */
+      code: number;
+      /** Empty for a normal exit; the trap's message and wasm function otherwise. */
+      message: string;
+    }
+  | { reason: 'error'; error: WasmboxErrorJson };
+
+/** The RPC surface a container worker exposes. */
+export interface WorkerApi {
+  run(request: RunRequest): RunResult;
+  /** Liveness check used by the pool before reuse. */
+  ping(): 'pong';
+}

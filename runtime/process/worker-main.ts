@@ -1,0 +1,118 @@
+/**
+ * process worker-main: what runs inside a container worker, shared by Node and the browser.
+ *
+ * One `run` builds a fresh filesystem, WASI host and wasm instance, runs the guest to its end on this thread and
+ * reports how it ended. Nothing survives between runs except the compiled code V8 caches, which is why a pooled
+ * worker can serve the next container. The platform entry (`worker.node.ts`, `worker.browser.ts`) only supplies
+ * host directories and the transport.
+ *
+ * Must not: talk to the host during a run except through the stdio channels (syscalls never cross threads).
+ */
+import { createContainerFs } from '../vfs/container-fs.ts';
+import type { HostDirProvider } from '../vfs/api.ts';
+import { FsError } from '../vfs/errors.ts';
+import { WasiHost } from '../wasi/wasi-host.ts';
+import type { HostIo, InputSource } from '../wasi/host-io.ts';
+import { BlockingReader, BlockingWriter } from './byte-channel.ts';
+import { KILLED_EXIT_CODE, TRAP_EXIT_CODE } from './exit-status.ts';
+import type { RunRequest, RunResult, WorkerApi } from './protocol.ts';
+import { describeTrap } from './trap-message.ts';
+
+export interface WorkerDeps {
+  hostDirs?: HostDirProvider;
+}
+
+const WASM_PAGE = 65536;
+const RANDOM_SLICE = 65536; // crypto.getRandomValues refuses more per call
+
+export function createWorkerApi(deps: WorkerDeps): WorkerApi {
+  // One cell to sleep on: nobody notifies it, so Atomics.wait simply times out (and terminate() still interrupts).
+  const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+  const sleep = (ns: bigint): void => {
+    if (ns <= 0n) return;
+    Atomics.wait(sleepCell, 0, 0, Number(ns) / 1e6);
+  };
+  const randomFill = (dst: Uint8Array): void => {
+    for (let i = 0; i < dst.length; i += RANDOM_SLICE) crypto.getRandomValues(dst.subarray(i, i + RANDOM_SLICE));
+  };
+
+  return {
+    ping: () => 'pong',
+    run(request: RunRequest): RunResult {
+      const stdout = new BlockingWriter(request.stdout);
+      const stderr = new BlockingWriter(request.stderr);
+      try {
+        return runGuest(request, { stdout, stderr, sleep, randomFill, hostDirs: deps.hostDirs });
+      } finally {
+        stdout.closeWriter();
+        stderr.closeWriter();
+      }
+    },
+  };
+}
+
+interface RunDeps {
+  stdout: BlockingWriter;
+  stderr: BlockingWriter;
+  sleep: (ns: bigint) => void;
+  randomFill: (dst: Uint8Array) => void;
+  hostDirs?: HostDirProvider;
+}
+
+function runGuest(request: RunRequest, deps: RunDeps): RunResult {
+  let vfs;
+  try {
+    vfs = createContainerFs(request.fs, { hostDirs: deps.hostDirs });
+  } catch (error) {
+    const code = error instanceof FsError ? error.code : String(error);
+    return { reason: 'error', error: { kind: 'FailedPrecondition', message: `cannot set up the container filesystem: ${code}` } };
+  }
+  const io: HostIo = {
+    stdin: request.stdin ? channelInput(new BlockingReader(request.stdin)) : closedInput,
+    stdout: deps.stdout,
+    stderr: deps.stderr,
+    tty: request.tty,
+    sleep: deps.sleep,
+    randomFill: deps.randomFill,
+  };
+  const encoder = new TextEncoder();
+  const trace = request.trace ? (line: string) => deps.stderr.write(encoder.encode(`[wasi] ${line}\n`)) : undefined;
+  const host = new WasiHost({ args: request.args, env: request.env, vfs, io, trace });
+
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(request.module, host.imports);
+  } catch (error) {
+    if (isAllocationFailure(error)) return { reason: 'oom', code: KILLED_EXIT_CODE, message: describeTrap(error) };
+    return { reason: 'error', error: { kind: 'NotRunnable', message: `cannot instantiate module: ${describeTrap(error)}` } };
+  }
+  try {
+    return { reason: 'exit', code: host.start(instance), message: '' };
+  } catch (error) {
+    const message = describeTrap(error);
+    if (isAllocationFailure(error) || atMemoryLimit(instance, request.memoryLimitBytes)) {
+      return { reason: 'oom', code: KILLED_EXIT_CODE, message: `out of memory: ${message}` };
+    }
+    return { reason: 'trap', code: TRAP_EXIT_CODE, message };
+  }
+}
+
+const closedInput: InputSource = { read: () => 0, waitReadable: () => true };
+
+function channelInput(reader: BlockingReader): InputSource {
+  return {
+    read: (dst) => reader.read(dst),
+    waitReadable: (timeoutNs) => reader.waitReadable(timeoutNs === null ? Infinity : Number(timeoutNs) / 1e6),
+  };
+}
+
+function isAllocationFailure(error: unknown): boolean {
+  return error instanceof RangeError && /memory|allocat/i.test(error.message);
+}
+
+/** A trap while linear memory cannot grow one more page means the guest ran out of its memory cap. */
+function atMemoryLimit(instance: WebAssembly.Instance, limitBytes: number | null): boolean {
+  if (limitBytes === null) return false;
+  const memory = instance.exports.memory;
+  return memory instanceof WebAssembly.Memory && memory.buffer.byteLength + WASM_PAGE > limitBytes;
+}
