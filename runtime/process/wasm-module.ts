@@ -90,7 +90,10 @@ export function summarizeModule(bytes: Uint8Array): ModuleSummary {
  *
  *   const capped = capMemory(bytes, 256 * 16); // 256 MiB; memory.grow past it returns -1 inside the program
  */
-export function capMemory(bytes: Uint8Array, maxPages: number): Uint8Array {
+export function capMemory<B extends ArrayBufferLike>(
+  bytes: Uint8Array<B>,
+  maxPages: number,
+): Uint8Array<B | ArrayBuffer> {
   if (!Number.isInteger(maxPages) || maxPages < 0) {
     throw new RangeError(`capMemory: maxPages must be a non-negative integer, got ${maxPages}`);
   }
@@ -201,7 +204,7 @@ interface Patch {
 }
 
 /** Replaces each patch's byte range, re-encodes the size of each section touched, and copies everything else. */
-function applyPatches(bytes: Uint8Array, patches: Patch[]): Uint8Array {
+function applyPatches(bytes: Uint8Array, patches: Patch[]): Uint8Array<ArrayBuffer> {
   const pieces: Uint8Array[] = [];
   let copied = 0;
   for (let i = 0; i < patches.length; ) {

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <wasi/api.h>
+#include <wasi/libc-find-relpath.h>
 
 static inline const char *errno_name(int e) {
   switch (e) {
@@ -235,9 +236,7 @@ static inline int exists(const char *path) {
   return lstat(path, &st) == 0;
 }
 
-/* Returns the directory fd that wasi-libc would use for `path` and the path relative to it (raw WASI calls). */
-int __wasilibc_find_relpath(const char *path, const char **abs_prefix, char **relative_path, size_t relative_path_len);
-
+/* The preopened directory fd wasi-libc would use for `path`, and the path relative to it (for raw WASI calls). */
 typedef struct {
   int dirfd;
   char rel[512];
@@ -245,18 +244,10 @@ typedef struct {
 
 static inline relpath_t wasi_relpath(const char *path) {
   relpath_t r;
-  char abs[600];
-  if (path[0] == '/') {
-    snprintf(abs, sizeof abs, "%s", path);
-  } else {
-    char cwd[512];
-    if (getcwd(cwd, sizeof cwd) == NULL) FAIL("getcwd: %s", errno_name(errno));
-    snprintf(abs, sizeof abs, "%s/%s", cwd, path);
-  }
   const char *prefix;
   char *rel = r.rel;
-  r.dirfd = __wasilibc_find_relpath(abs, &prefix, &rel, sizeof r.rel);
-  if (r.dirfd < 0) FAIL("no preopen covers %s", abs);
+  r.dirfd = __wasilibc_find_relpath(path, &prefix, &rel, sizeof r.rel);
+  if (r.dirfd < 0) FAIL("no preopen covers %s", path);
   if (rel != r.rel) snprintf(r.rel, sizeof r.rel, "%s", rel);
   return r;
 }

@@ -1,0 +1,38 @@
+/**
+ * platform (browser): container workers are module Web Workers. No host directories exist here.
+ *
+ * Blocking stdin and the bounded stdio channels need SharedArrayBuffer, which browsers give only to
+ * cross-origin-isolated pages (COOP: same-origin + COEP: require-corp).
+ */
+import { wrap } from 'comlink';
+import type { WorkerApi } from '../process/protocol.ts';
+import type { Platform, WorkerHandle } from './platform.ts';
+
+export function browserPlatform(): Platform {
+  return { name: 'browser', hostDirs: false, spawnWorker: spawnWebWorker };
+}
+
+function spawnWebWorker(): WorkerHandle {
+  const worker = new Worker(new URL('../process/worker.browser.ts', import.meta.url), {
+    type: 'module',
+    name: 'wasmbox-container',
+  });
+  const listeners = new Set<(error: Error) => void>();
+  worker.addEventListener('error', (event) => {
+    const error = new Error(event.message || 'container worker failed');
+    for (const listener of [...listeners]) listener(error);
+  });
+  return {
+    api: wrap<WorkerApi>(worker),
+    async terminate() {
+      worker.terminate();
+    },
+    onCrash(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setActive() {
+      // Web Workers never keep a page alive; nothing to do.
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The same engine, WASI host, VFS and process code, in real Chromium: containers run in Web Workers.
+ * Fixtures are the C programs from test/programs, built by the global setup into .cache/fixtures.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../runtime/platform/entry.browser.ts';
+import helloUrl from '../../.cache/fixtures/hello.wasm?url';
+import argsEnvUrl from '../../.cache/fixtures/args_env.wasm?url';
+import fileRwUrl from '../../.cache/fixtures/file_rw.wasm?url';
+import catStdinUrl from '../../.cache/fixtures/cat_stdin.wasm?url';
+
+const engine = createEngine({ warmWorkers: 1 });
+afterAll(() => engine.close());
+
+async function bytes(url: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+}
+
+async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let out = '';
+  for await (const chunk of stream) out += decoder.decode(chunk, { stream: true });
+  return out + decoder.decode();
+}
+
+describe('engine in Chromium', () => {
+  it('runs in a cross-origin-isolated page with SharedArrayBuffer', () => {
+    expect(crossOriginIsolated).toBe(true);
+  });
+
+  it('runs hello in a Web Worker', async () => {
+    const proc = await engine.run({ wasm: await bytes(helloUrl), name: 'hello' });
+    const [status, out] = await Promise.all([proc.exited, text(proc.stdout)]);
+    expect(status).toEqual({ code: 0, reason: 'exit', message: '' });
+    expect(out).toBe('hello from wasm\n');
+  });
+
+  it('passes args and env', async () => {
+    const proc = await engine.run({
+      wasm: await bytes(argsEnvUrl),
+      name: 'args_env',
+      args: ['one', 'två', ''],
+      env: { GREETING: 'hej' },
+    });
+    const [status, out] = await Promise.all([proc.exited, text(proc.stdout)]);
+    expect(status.code).toBe(0);
+    expect(out).toContain('one');
+    expect(out).toContain('två');
+    expect(out).toContain('GREETING=hej');
+  });
+
+  it('writes and reads back a file in the container filesystem', async () => {
+    const proc = await engine.run({ wasm: await bytes(fileRwUrl), name: 'file_rw', args: ['/tmp/data.bin', '2'] });
+    const [status, out, err] = await Promise.all([proc.exited, text(proc.stdout), text(proc.stderr)]);
+    expect(err).toBe('');
+    expect(status).toEqual({ code: 0, reason: 'exit', message: '' });
+    expect(out).toMatch(/2097152/); // bytes read back
+  });
+
+  it('blocks on stdin until the page sends a line, echoes it before end of input', async () => {
+    const proc = await engine.run({ wasm: await bytes(catStdinUrl), name: 'cat_stdin', stdin: 'pipe' });
+    const writer = proc.stdin!.getWriter();
+    const reader = proc.stdout.getReader();
+    await writer.write(new TextEncoder().encode('ping\n'));
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('ping');
+    await writer.close();
+    reader.releaseLock();
+    const [status] = await Promise.all([proc.exited, text(proc.stdout)]);
+    expect(status.code).toBe(0);
+  });
+});
