@@ -42,6 +42,12 @@ function instance(bytes: Uint8Array<ArrayBuffer>, imports: WebAssembly.Imports =
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as Record<string, CallableFunction>;
 }
 
+/** Index of the first differing byte, or -1 (toEqual walks a 70 MB array far too slowly). */
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
 function formatError(run: () => unknown): WasmFormatError {
   try {
     run();
@@ -101,7 +107,7 @@ describe('summarizeModule', () => {
   it.each([
     ['no memory', '(module)', [], null],
     ['defined, no max', '(module (memory 3))', [], { imported: false, min: 3, max: null, memory64: false, shared: false }],
-    ['defined with max', '(module (memory 1 70000))', [], { imported: false, min: 1, max: 70000, memory64: false, shared: false }],
+    ['defined with max', '(module (memory 1 65536))', [], { imported: false, min: 1, max: 65536, memory64: false, shared: false }],
     ['imported', '(module (import "env" "memory" (memory 2 9)))', [], { imported: true, min: 2, max: 9, memory64: false, shared: false }],
     ['shared', '(module (memory 1 4 shared))', ['--enable-threads'], { imported: false, min: 1, max: 4, memory64: false, shared: true }],
     ['memory64', '(module (memory i64 1 2))', ['--enable-memory64'], { imported: false, min: 1, max: 2, memory64: true, shared: false }],
@@ -131,7 +137,7 @@ describe('summarizeModule', () => {
 
   // [what, bytes, offset where reading fails]; the header is 8 bytes, so a lone section's payload starts at 10.
   const imp = (...desc: number[]): number[] => section(2, [1, ...str('m'), ...str('x'), ...desc]); // desc at 15
-  it.each<[string, Uint8Array, number]>([
+  it.each<[string, Uint8Array<ArrayBuffer>, number]>([
     ['truncated preamble', Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00), 7],
     ['section size past the end', mod([0x02, 0x05, 0x01]), 8],
     ['huge import count', mod(section(2, [0xff, 0xff, 0xff, 0xff, 0x0f])), 10],
@@ -173,12 +179,15 @@ describe('summarizeModule', () => {
       (import "env" "memory" (memory 1 100)) (import "env" "t" (table 1 externref)) (import "env" "g" (global f64))
       (export "w" (func 0)) (export "m" (memory 0)) (func (export "f") (result i32) (i32.const 42)))`);
     const attempt = (input: Uint8Array): void => {
-      for (const run of [() => summarizeModule(input), () => capMemory(input, 10)]) {
-        try {
-          run();
-        } catch (error) {
-          expect(error).toBeInstanceOf(WasmFormatError);
-        }
+      try {
+        summarizeModule(input);
+      } catch (error) {
+        expect(error).toBeInstanceOf(WasmFormatError);
+      }
+      try {
+        capMemory(input, 10);
+      } catch (error) {
+        if (!(error instanceof MemoryLimitError)) expect(error).toBeInstanceOf(WasmFormatError); // a flipped minimum
       }
     };
     for (let length = 0; length < bytes.length; length++) attempt(bytes.subarray(0, length));
@@ -271,7 +280,7 @@ describe('capMemory', () => {
     const capped = capMemory(wat('(module (import "env" "m" (memory 1)) (memory 2 10) (memory 3) (memory 1 4))', '--enable-multi-memory'), 5);
     const dump = wabt('wasm-objdump', capped, '-x', '-j', 'Memory');
     const imports = wabt('wasm-objdump', capped, '-x', '-j', 'Import');
-    if (dump === null || imports === null) context.skip('wasm-objdump (wabt) is not installed');
+    if (dump === null || imports === null) return context.skip('wasm-objdump (wabt) is not installed');
     expect(imports).toContain('pages: initial=1 max=5');
     expect(dump.match(/pages: .*/g)).toEqual(['pages: initial=2 max=5', 'pages: initial=3 max=5', 'pages: initial=1 max=4']);
     expect(wabt('wasm-validate', capped, '--enable-multi-memory')).not.toBeNull();
@@ -347,6 +356,6 @@ describe('real programs', () => {
     expect(summarizeModule(capped).memory?.max).toBe(cap);
     const code = readSections(bytes).find((s) => s.id === 10)!;
     const shift = capped.length - bytes.length;
-    expect(capped.subarray(code.start + shift)).toEqual(bytes.subarray(code.start)); // code and data untouched
+    expect(firstDifference(capped.subarray(code.start + shift), bytes.subarray(code.start))).toBe(-1); // code, data
   });
 });

@@ -33,7 +33,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     Atomics.wait(sleepCell, 0, 0, Number(ns) / 1e6);
   };
   const randomFill = (dst: Uint8Array): void => {
-    for (let i = 0; i < dst.length; i += RANDOM_SLICE) crypto.getRandomValues(dst.subarray(i, i + RANDOM_SLICE));
+    for (let i = 0; i < dst.length; i += RANDOM_SLICE) crypto.getRandomValues(dst.subarray(i, i + RANDOM_SLICE) as Uint8Array<ArrayBuffer>);
   };
 
   return {

@@ -10,6 +10,9 @@
 
 #define CHUNK (1024 * 1024)
 
+/* The chunks form a list reachable from a volatile global, so the compiler cannot elide the allocations. */
+static void *volatile head;
+
 int main(int argc, char **argv) {
   long want = argc > 1 ? strtol(argv[1], NULL, 10) : 16;
   long got = 0;
@@ -21,6 +24,8 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < CHUNK; i += 4096) p[i] = (unsigned char)(i >> 12);
     p[CHUNK - 1] = 1;
+    *(void **)p = head;
+    head = p;
   }
   printf("allocated %ld MiB\n", got);
   return 0;

@@ -1,0 +1,1 @@
+export function buildFixtures(options?: { quiet?: boolean }): Promise<void>;

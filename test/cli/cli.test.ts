@@ -1,0 +1,157 @@
+/**
+ * `wasmbox run` as a user runs it: the built CLI (dist/cli.js) in a child process, checked by exit code and output.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../helpers/fixtures.ts';
+
+const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
+const scratch = mkdtempSync(join(tmpdir(), 'wasmbox-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  peakRssKb: number;
+}
+
+function wasmbox(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, WASMBOX_HOME: join(scratch, 'home'), ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let peakRssKb = 0;
+    const sampler = setInterval(() => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        peakRssKb = Math.max(peakRssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      } catch {
+        // the process already ended
+      }
+    }, 20);
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    if (options.input !== undefined) child.stdin.end(options.input);
+    else child.stdin.end();
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      resolve({ code: code ?? -1, stdout, stderr, ms: performance.now() - started, peakRssKb });
+    });
+  });
+}
+
+describe('wasmbox run', () => {
+  it('runs a module and exits with its code', async () => {
+    const result = await wasmbox(['run', fixturePath('hello')]);
+    expect(result).toMatchObject({ code: 0, stdout: 'hello from wasm\n', stderr: '' });
+  });
+
+  it('passes -e variables and program arguments after the file, including ones that look like flags', async () => {
+    const result = await wasmbox(['run', '-e', 'COLOR=blue', fixturePath('args_env'), '--not-ours', '-v']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('COLOR=blue');
+    expect(result.stdout).toContain('--not-ours');
+  });
+
+  it('streams stdin with -i', async () => {
+    const result = await wasmbox(['run', '-i', fixturePath('cat_stdin')], { input: 'from the terminal\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('from the terminal');
+  });
+
+  it('closes stdin without -i', async () => {
+    const result = await wasmbox(['run', fixturePath('cat_stdin')], { input: 'ignored\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('ignored');
+  });
+
+  it('exits 127 for a missing file', async () => {
+    const result = await wasmbox(['run', join(scratch, 'nope.wasm')]);
+    expect(result.code).toBe(127);
+    expect(result.stderr).toMatch(/nope\.wasm: no such file/);
+  });
+
+  it('exits 126 for a file that is not wasm, saying so', async () => {
+    const path = join(scratch, 'script.wasm');
+    writeFileSync(path, '#!/bin/sh\n');
+    const result = await wasmbox(['run', path]);
+    expect(result.code).toBe(126);
+    expect(result.stderr).toMatch(/not a WebAssembly module/);
+  });
+
+  it('exits 126 for a WASI preview2 component, saying so', async () => {
+    const path = join(scratch, 'component.wasm');
+    writeFileSync(path, new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]));
+    const result = await wasmbox(['run', path]);
+    expect(result.code).toBe(126);
+    expect(result.stderr).toMatch(/component \(WASI preview2\)/);
+  });
+
+  it('exits 125 for a bad flag or a bad value', async () => {
+    expect((await wasmbox(['run', '--bogus', fixturePath('hello')])).code).toBe(125);
+    const badMemory = await wasmbox(['run', '--memory', 'lots', fixturePath('hello')]);
+    expect(badMemory.code).toBe(125);
+    expect(badMemory.stderr).toMatch(/invalid size "lots"/);
+    const badVolume = await wasmbox(['run', '-v', join(scratch, 'missing') + ':/data', fixturePath('hello')]);
+    expect(badVolume.code).toBe(125);
+    expect(badVolume.stderr).toMatch(/does not exist/);
+  });
+
+  it('stops a program that spins forever at --timeout 1s with 137 within 1.5 s', async () => {
+    const result = await wasmbox(['run', '--timeout', '1s', fixturePath('spin')]);
+    expect(result.code).toBe(137);
+    expect(result.stderr).toMatch(/timeout/);
+    expect(result.ms).toBeLessThan(1500 + 500); // acceptance is 1.5 s; slack for a loaded CI machine
+  });
+
+  it('caps memory: the program sees allocation failure and the host stays bounded', async () => {
+    const result = await wasmbox(['run', '--memory', '32m', fixturePath('alloc'), '1024']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/allocation failed after \d+ MiB/);
+    expect(result.peakRssKb).toBeLessThan(300 * 1024); // a 1 GiB request never reaches the host
+  });
+
+  it('mounts a host directory at / with -v DIR:/', async () => {
+    const root = join(scratch, 'rootfs');
+    mkdirSync(root, { recursive: true });
+    const result = await wasmbox(['run', '-v', `${root}:/`, fixturePath('file_rw'), '/written-by-guest.bin', '1']);
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(root, 'written-by-guest.bin')).length).toBe(1024 * 1024);
+  });
+
+  it('keeps a named volume between containers', async () => {
+    const first = await wasmbox(['run', '-v', 'keep:/data', fixturePath('file_rw'), '/data/kept.bin', '1']);
+    expect(first.code).toBe(0);
+    const kept = join(scratch, 'home', 'volumes', 'keep', '_data', 'kept.bin');
+    expect(readFileSync(kept).length).toBe(1024 * 1024);
+  });
+
+  it('never lets a guest reach outside a bind mount', async () => {
+    const mount = join(scratch, 'mount');
+    mkdirSync(join(mount, 'inner'), { recursive: true });
+    writeFileSync(join(scratch, 'host-secret.txt'), 'HOST-SECRET');
+    writeFileSync(join(mount, 'inner', 'ok.txt'), 'inside');
+    symlinkSync('../host-secret.txt', join(mount, 'up-link'));
+    symlinkSync(join(scratch, 'host-secret.txt'), join(mount, 'abs-link'));
+    symlinkSync('/', join(mount, 'root-link'));
+    const result = await wasmbox([
+      'run', '-v', `${mount}:/data`, fixturePath('escape'), '/data', '/data/inner/ok.txt',
+      '/data/up-link', '/data/abs-link', '/data/root-link', '/data/../host-secret.txt', '/data/inner/../../host-secret.txt',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('inside'); // the probe really reads files
+    expect(result.stdout).not.toContain('HOST-SECRET');
+    expect(result.stdout).not.toContain('host-secret.txt\tOK');
+    expect(result.stdout).not.toMatch(/wasmbox-cli-/); // no host directory names
+  });
+});
