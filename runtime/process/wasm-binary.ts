@@ -19,7 +19,7 @@ export class WasmFormatError extends Error {
     readonly detail: string,
     readonly offset: number,
   ) {
-    super(`invalid WebAssembly module: ${detail} at byte offset ${offset} (0x${offset.toString(16)})`);
+    super(`${detail} at byte offset ${offset} (0x${offset.toString(16)})`);
   }
 }
 
