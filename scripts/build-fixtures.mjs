@@ -65,7 +65,8 @@ async function compile(name) {
   // Write to a temporary name and rename, so an interrupted build never leaves a fresh-looking broken fixture.
   const tmp = `${out}.${process.pid}.tmp`;
   try {
-    await run(CLANG, [...CFLAGS, '-o', tmp, join(PROGRAMS_DIR, `${name}.c`)]);
+    // Compiled from inside test/programs so __FILE__ (in every failed CHECK) is just the file name.
+    await run(CLANG, [...CFLAGS, '-o', tmp, `${name}.c`], PROGRAMS_DIR);
     await rename(tmp, out);
   } finally {
     await rm(tmp, { force: true });
@@ -81,9 +82,9 @@ async function checkClang() {
 }
 
 /** Runs a command; rejects with its stderr (plus a toolchain hint when the failure looks like a missing package). */
-function run(cmd, args) {
+function run(cmd, args, cwd = root) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

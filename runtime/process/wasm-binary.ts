@@ -28,7 +28,7 @@ export const SECTION_NAMES: readonly string[] = [
   'export', 'start', 'element', 'code', 'data', 'data count', 'tag',
 ];
 
-/** Position of each known non-custom section id in the required order (3.0 §5.5.16: tag sits between memory and global). */
+/** Rank of each known non-custom section id in the required order (binary/modules "Modules"; tag goes after memory). */
 const SECTION_ORDER = new Map<number, number>([
   [1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [13, 6], [6, 7], [7, 8], [8, 9], [9, 10], [12, 11], [10, 12], [11, 13],
 ]);
@@ -57,7 +57,7 @@ const MAX_U32 = 0xffff_ffff;
 
 const hex = (byte: number): string => `0x${byte.toString(16).padStart(2, '0')}`;
 
-/** Abstract heap types, each a one-byte negative s33 (3.0 §5.3.3 plus exceptions' exn/noexn): 0x69 exn .. 0x74 noexn. */
+/** Abstract heap types, one-byte negative s33s (binary/types "Heap Types"): 0x69 exn .. 0x74 noexn. */
 const isAbstractHeapType = (byte: number): boolean => byte >= 0x69 && byte <= 0x74;
 
 /** Reads one range of the input; reads never go past `end`. */
@@ -81,7 +81,7 @@ export class WasmReader {
     return this.bytes[this.pos++];
   }
 
-  /** Unsigned LEB128, at most 5 bytes; unused bits of the 5th byte must be zero (spec 5.2.2). */
+  /** Unsigned LEB128, at most 5 bytes; unused bits of the 5th byte must be zero (binary/values "Integers"). */
   u32(what: string): number {
     return this.uleb(what, 5);
   }
@@ -140,10 +140,13 @@ export class WasmReader {
   limits(kind: 'memory' | 'table'): Limits {
     const start = this.pos;
     const flags = this.u8(`${kind} limits flags`);
-    if (flags & 0x08 && kind === 'memory') this.fail(`memory limits flags ${hex(flags)}: custom page sizes are not supported`, start);
+    if (flags & 0x08 && kind === 'memory') {
+      this.fail(`memory limits flags ${hex(flags)}: custom page sizes are not supported`, start);
+    }
     const allowed = kind === 'memory' ? [0x00, 0x01, 0x03, 0x04, 0x05, 0x07] : [0x00, 0x01, 0x04, 0x05];
     if (!allowed.includes(flags)) {
-      this.fail(`invalid ${kind} limits flags ${hex(flags)}${(flags & 0x03) === 0x02 ? ' (shared memory needs a maximum)' : ''}`, start);
+      const why = (flags & 0x03) === 0x02 ? ' (shared memory needs a maximum)' : '';
+      this.fail(`invalid ${kind} limits flags ${hex(flags)}${why}`, start);
     }
     const i64 = (flags & 0x04) !== 0;
     const min = i64 ? this.u64(`${kind} minimum`) : this.u32(`${kind} minimum`);
@@ -151,7 +154,7 @@ export class WasmReader {
     return { flags, min, max, i64, shared: (flags & 0x02) !== 0, start, end: this.pos };
   }
 
-  /** Heap type: an abstract one (one byte) or a non-negative s33 type index (3.0 §5.3.3). */
+  /** Heap type: an abstract one (one byte) or a non-negative s33 type index (binary/types "Heap Types"). */
   heapType(): void {
     const start = this.pos;
     let byte = this.u8('heap type');
@@ -199,7 +202,9 @@ export function encodeU32(value: number): number[] {
 export function readSections(bytes: Uint8Array): Section[] {
   const reader = new WasmReader(bytes, 0, bytes.length);
   const magic = [0x00, 0x61, 0x73, 0x6d];
-  if (bytes.length < 4 || magic.some((byte, i) => bytes[i] !== byte)) reader.fail('not a WebAssembly binary (no \\0asm magic)', 0);
+  if (bytes.length < 4 || magic.some((byte, i) => bytes[i] !== byte)) {
+    reader.fail('not a WebAssembly binary (no \\0asm magic)', 0);
+  }
   if (bytes.length < 8) reader.fail('preamble is truncated', bytes.length);
   if (bytes[6] === 0x01 && bytes[7] === 0x00) reader.fail('this is a component (layer 1), not a core module', 6);
   if (bytes[4] !== 0x01 || bytes[5] !== 0x00 || bytes[6] !== 0x00 || bytes[7] !== 0x00) {
@@ -225,7 +230,8 @@ export function readSections(bytes: Uint8Array): Section[] {
     const size = reader.u32(`${SECTION_NAMES[id]} section size`);
     const payloadStart = reader.pos;
     if (size > reader.remaining) {
-      reader.fail(`${SECTION_NAMES[id]} section size ${size} runs past the end of the module (${reader.remaining} bytes left)`, start);
+      const detail = `${SECTION_NAMES[id]} section size ${size} runs past the end (${reader.remaining} bytes left)`;
+      reader.fail(detail, start);
     }
     reader.pos += size;
     sections.push({ id, start, payloadStart, end: reader.pos });

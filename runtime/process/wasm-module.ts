@@ -7,9 +7,17 @@
  * `WebAssembly.compile`, which stays the authority. Must not: use node:* or Buffer (shared by Node and browsers),
  * or change any byte outside the section it rewrites.
  *
- * Vocabulary: a page is 64 KiB (spec 2.5 "memory instances"); a memory's `min`/`max` are in pages.
+ * Vocabulary: a page is 64 KiB (spec: exec/runtime "Memory Instances"); a memory's `min`/`max` are in pages.
  */
-import { type Limits, type Section, SECTION_NAMES, WasmFormatError, WasmReader, encodeU32, readSections } from './wasm-binary.ts';
+import {
+  type Limits,
+  type Section,
+  SECTION_NAMES,
+  WasmFormatError,
+  WasmReader,
+  encodeU32,
+  readSections,
+} from './wasm-binary.ts';
 
 export { WasmFormatError } from './wasm-binary.ts';
 
@@ -41,7 +49,7 @@ export class MemoryLimitError extends Error {
 }
 
 const PAGES_PER_MIB = 16;
-/** A 32-bit memory holds at most 2^16 pages (4 GiB), so a missing maximum means this many (spec 3.2.5). */
+/** A 32-bit memory holds at most 2^16 pages (4 GiB; valid/types "Memory Types"): what a missing maximum means. */
 const MAX_PAGES_32 = 65536;
 const EXTERN_KINDS: readonly ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 
@@ -72,10 +80,9 @@ export function sniffWasm(bytes: Uint8Array): WasmKind {
 export function summarizeModule(bytes: Uint8Array): ModuleSummary {
   const { imports, exports, memories } = scanModule(bytes);
   const first = memories[0];
-  const memory = first
-    ? { imported: first.imported, min: first.limits.min, max: first.limits.max, memory64: first.limits.i64, shared: first.limits.shared }
-    : null;
-  return { imports, exports, memory };
+  if (!first) return { imports, exports, memory: null };
+  const { min, max, i64, shared } = first.limits;
+  return { imports, exports, memory: { imported: first.imported, min, max, memory64: i64, shared } };
 }
 
 /**
@@ -154,7 +161,10 @@ function scanModule(bytes: Uint8Array): Scan {
   return scan;
 }
 
-/** Import descriptors (spec 5.5.5): func typeidx | table reftype+limits | memory limits | global valtype+mut | tag. */
+/**
+ * Import descriptors (binary/modules "Import Section"): func typeidx | table reftype+limits | memory limits |
+ * global valtype+mut | tag attribute+typeidx.
+ */
 function readImports(reader: WasmReader, section: Section, scan: Scan): void {
   for (let n = reader.count('import', 4); n > 0; n--) {
     const module = reader.name('import module name');

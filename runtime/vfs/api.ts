@@ -20,6 +20,7 @@
  * Times are nanoseconds since the Unix epoch as bigint. Sizes and offsets are numbers (files stay < 2^53 bytes).
  * The VFS knows nothing of WASI numbers, rights, workers or streams.
  */
+import type { Filesystem } from './vnode.ts';
 
 export type FileType = 'file' | 'dir' | 'symlink' | 'chardev';
 
@@ -157,6 +158,9 @@ export interface ContainerFsSpec {
 
 /** What a platform provides so the VFS can mount host directories. Implemented in `host-dir.node.ts`. */
 export interface HostDirProvider {
-  /** A directory subtree rooted at `hostPath` that no guest path can leave; throws ENOENT/ENOTDIR if unusable. */
-  mountHostDir(hostPath: string, options: { readonly: boolean; dev: number }): unknown;
+  /**
+   * A directory subtree rooted at `hostPath` that no guest path can leave; throws ENOENT/ENOTDIR if unusable.
+   * The result is the VFS's internal filesystem contract (`vnode.ts`); only the VFS looks inside it.
+   */
+  mountHostDir(hostPath: string, options: { readonly: boolean; dev: number }): Filesystem;
 }

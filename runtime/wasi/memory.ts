@@ -8,7 +8,6 @@
  * ("if an out-of-bounds pointer is passed to a function and the function needs to dereference it, the function shall
  * trap", witx-docs). Misaligned struct pointers trap too (wiggle `PtrNotAligned`).
  */
-import { WasiTrap } from './host-io.ts';
 import { raise } from './errno.ts';
 import { ERRNO_ILSEQ, ERRNO_INVAL } from './abi.ts';
 
@@ -29,7 +28,7 @@ export class GuestMemory {
   /** A DataView of all of guest memory, valid until the guest runs again. */
   view(): DataView {
     const memory = this.memory;
-    if (memory === undefined) throw new WasiTrap('syscall before the module memory was attached');
+    if (memory === undefined) throw new Error('syscall before the module memory was attached');
     const buffer = memory.buffer;
     let dv = this.dv;
     if (dv === undefined || dv.buffer !== buffer) this.dv = dv = new DataView(buffer);
@@ -72,9 +71,12 @@ export function utf8(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-/** Traps unless `ptr` is a multiple of `align` (a power of two). wasmtime/wiggle traps on misaligned pointers. */
+/**
+ * Traps unless `ptr` is a multiple of `align` (a power of two): wasmtime/wiggle traps on misaligned pointers. Throws a
+ * RangeError like an out-of-bounds access, which the syscall guard turns into a WasiTrap naming the syscall.
+ */
 export function checkAlign(ptr: number, align: number): void {
-  if ((ptr & (align - 1)) !== 0) throw new WasiTrap(`misaligned pointer ${ptr} (needs ${align}-byte alignment)`);
+  if ((ptr & (align - 1)) !== 0) throw new RangeError(`misaligned pointer ${ptr} (needs ${align}-byte alignment)`);
 }
 
 /** Writes a u64 (a non-negative number below 2^53) without allocating a bigint. */

@@ -2,7 +2,8 @@
  * wasi syscalls-fd-io: the data path: fd_read, fd_write, fd_pread, fd_pwrite, fd_seek, fd_tell.
  *
  * Hot paths. fd_write/fd_read read the iovec array through the per-call DataView and hand `Uint8Array` views of
- * guest memory straight to the sink, source or file (no copies, no other allocation). Unlike wasmtime p1, which
+ * guest memory straight to the sink, source or file (no copies, no other allocation; the one exception is a gather
+ * of several small iovecs into one stdout write, see `writeStream`). Unlike wasmtime p1, which
  * transfers only the first non-empty iovec per call (a legal short transfer), files and stdout get every iovec, as
  * POSIX readv/writev do; this halves the calls musl's stdio makes (its writes are buffer + data). Stdin still reads
  * into one iovec: a second read could block although data was already returned.
@@ -20,9 +21,12 @@ import { FsError } from '../vfs/errors.ts';
 import * as abi from './abi.ts';
 import type { Snapshot, WasiContext } from './context.ts';
 import { type FileFd, KIND_DIR, KIND_FILE, KIND_STDIN, KIND_STDOUT } from './fd-table.ts';
+import type { OutputSink } from './host-io.ts';
 import { checkAlign } from './memory.ts';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** Offsets of 2^63 and above are negative as POSIX off_t: EINVAL, as pread/pwrite answer on Linux. */
+const OFF_T_LIMIT = 1n << 63n;
 
 /** Reads into the iovecs at `iovs` from `file` at `pos`; stops at the first short read. */
 function readv(e: FileFd, dv: DataView, iovs: number, count: number, pos: number): number {
@@ -64,8 +68,40 @@ function writev(e: FileFd, dv: DataView, iovs: number, count: number, pos: numbe
   return total;
 }
 
+/** Small gathers are copied into a per-host buffer so the sink sees one write per fd_write (one wake-up). */
+const GATHER_MAX = 4096;
+
+/**
+ * Writes the ciovecs to a stream. One iovec (write(2), the common case) goes to the sink as a view of guest memory;
+ * several small ones (musl's buffered stdio writes `buffer + data`) are gathered into one write; large ones go
+ * separately, uncopied. The sink consumes its argument before returning (OutputSink contract).
+ */
+function writeStream(sink: OutputSink, gather: Uint8Array, dv: DataView, iovs: number, count: number): number {
+  const buffer = dv.buffer;
+  let total = 0;
+  for (let i = 0; i < count; i++) total += dv.getUint32(iovs + i * 8 + 4, true);
+  if (count > 1 && total <= GATHER_MAX) {
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const len = dv.getUint32(iovs + i * 8 + 4, true);
+      if (len === 0) continue;
+      gather.set(new Uint8Array(buffer, dv.getUint32(iovs + i * 8, true), len), at);
+      at += len;
+    }
+    if (at > 0) sink.write(gather.subarray(0, at));
+    return at;
+  }
+  for (let i = 0; i < count; i++) {
+    const len = dv.getUint32(iovs + i * 8 + 4, true);
+    if (len === 0) continue;
+    sink.write(new Uint8Array(buffer, dv.getUint32(iovs + i * 8, true), len));
+  }
+  return total;
+}
+
 export function fdIoSyscalls(ctx: WasiContext, snap: Snapshot) {
   const { mem, fds } = ctx;
+  const gather = new Uint8Array(GATHER_MAX);
 
   function fd_read(fd: number, iovs: number, iovsLen: number, nreadPtr: number): number {
     const e = fds.get(fd);
@@ -109,13 +145,7 @@ export function fdIoSyscalls(ctx: WasiContext, snap: Snapshot) {
     let n = 0;
     if (e.kind === KIND_STDOUT) {
       if ((e.revoked & abi.RIGHTS_FD_WRITE) !== 0) return abi.ERRNO_NOTCAPABLE;
-      const buffer = dv.buffer;
-      for (let i = 0; i < count; i++) {
-        const len = dv.getUint32(iovs + i * 8 + 4, true);
-        if (len === 0) continue;
-        e.sink.write(new Uint8Array(buffer, dv.getUint32(iovs + i * 8, true), len));
-        n += len;
-      }
+      n = writeStream(e.sink, gather, dv, iovs, count);
     } else if (e.kind === KIND_FILE) {
       if (!e.writable) return abi.ERRNO_BADF;
       if ((e.revoked & abi.RIGHTS_FD_WRITE) !== 0) return abi.ERRNO_NOTCAPABLE;
@@ -141,6 +171,7 @@ export function fdIoSyscalls(ctx: WasiContext, snap: Snapshot) {
     checkAlign(nreadPtr, 4);
     const dv = mem.view();
     const at = BigInt.asUintN(64, offset);
+    if (at >= OFF_T_LIMIT) return abi.ERRNO_INVAL;
     // Nothing lives beyond 2^53 bytes: such a read is at end of file.
     const n = at > MAX_SAFE ? 0 : readv(e, dv, iovs, iovsLen >>> 0, Number(at));
     dv.setUint32(nreadPtr, n, true);
@@ -158,6 +189,7 @@ export function fdIoSyscalls(ctx: WasiContext, snap: Snapshot) {
     checkAlign(iovs, 4);
     checkAlign(nwrittenPtr, 4);
     const at = BigInt.asUintN(64, offset);
+    if (at >= OFF_T_LIMIT) return abi.ERRNO_INVAL;
     if (!e.append && at > MAX_SAFE) return abi.ERRNO_FBIG;
     const dv = mem.view();
     const n = writev(e, dv, iovs, iovsLen >>> 0, e.append ? e.file.size() : Number(at));

@@ -8,6 +8,7 @@
  *
  * Conventions:
  * - OK(call): the call must not return a negative value; yields the value (`int fd = OK(open(...));`).
+ * - CHECK_OK(call): the same for calls whose value is not needed.
  * - OK_PTR(call): the call must not return NULL; yields the pointer.
  * - CHECK_ERRNO(call, E): the call must return -1 with errno == E.
  * - CHECK_WASI(call, E): a raw __wasi_* call must return errno E (0 = success).
@@ -56,9 +57,23 @@ static inline const char *errno_name(int e) {
   }
 }
 
-__attribute__((noreturn)) static inline void check_fail(void) {
+/*
+ * A failed check exits 1 at once, unless CHECK_KEEP_GOING is set in the environment: then every failed check is
+ * reported, the program carries on, and ok() exits 1 at the end (to see all failures of a run at once).
+ * FATAL failures (a call whose result the program needs, like OK(open(...))) always exit.
+ */
+static int check_failures;
+
+__attribute__((noreturn)) static inline void check_exit(void) {
   fflush(stdout);
   exit(1);
+}
+
+static inline void check_fail(void) {
+  static int keep_going = -1;
+  if (keep_going < 0) keep_going = getenv("CHECK_KEEP_GOING") != NULL;
+  check_failures++;
+  if (!keep_going) check_exit();
 }
 
 #define FAIL(...)                                                   \
@@ -67,6 +82,14 @@ __attribute__((noreturn)) static inline void check_fail(void) {
     fprintf(stderr, __VA_ARGS__);                                   \
     fputc('\n', stderr);                                            \
     check_fail();                                                   \
+  } while (0)
+
+#define FATAL(...)                                                  \
+  do {                                                              \
+    fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);            \
+    fprintf(stderr, __VA_ARGS__);                                   \
+    fputc('\n', stderr);                                            \
+    check_exit();                                                   \
   } while (0)
 
 #define CHECK(cond)                                                                   \
@@ -96,17 +119,26 @@ __attribute__((noreturn)) static inline void check_fail(void) {
   ({                                                                                           \
     errno = 0;                                                                                 \
     __typeof__(call) ok_r_ = (call);                                                           \
-    if ((long long)ok_r_ < 0) FAIL("OK(%s) failed: returned %lld, errno %s", #call,           \
+    if ((long long)ok_r_ < 0) FATAL("OK(%s) failed: returned %lld, errno %s", #call,           \
                                    (long long)ok_r_, errno_name(errno));                       \
     ok_r_;                                                                                     \
   })
+
+/* The call must succeed (return >= 0); unlike OK, a failure is not fatal under CHECK_KEEP_GOING. */
+#define CHECK_OK(call)                                                                          \
+  do {                                                                                          \
+    errno = 0;                                                                                  \
+    long long co_r_ = (long long)(call);                                                        \
+    if (co_r_ < 0) FAIL("CHECK_OK(%s) failed: returned %lld, errno %s", #call, co_r_,          \
+                        errno_name(errno));                                                     \
+  } while (0)
 
 /* The call must return a non-NULL pointer; evaluates to it. */
 #define OK_PTR(call)                                                                       \
   ({                                                                                       \
     errno = 0;                                                                             \
     __typeof__(call) ok_p_ = (call);                                                       \
-    if (ok_p_ == NULL) FAIL("OK_PTR(%s) failed: NULL, errno %s", #call, errno_name(errno)); \
+    if (ok_p_ == NULL) FATAL("OK_PTR(%s) failed: NULL, errno %s", #call, errno_name(errno)); \
     ok_p_;                                                                                 \
   })
 
@@ -160,8 +192,12 @@ __attribute__((noreturn)) static inline void check_fail(void) {
            errno_name(expected1), errno_name(expected2));                                         \
   } while (0)
 
-/* Prints "ok" and returns 0: every program ends with `return ok();`. */
+/* Prints "ok" and returns 0 (every program ends with `return ok();`), or exits 1 if a check failed. */
 static inline int ok(void) {
+  if (check_failures > 0) {
+    fprintf(stderr, "%d check(s) failed\n", check_failures);
+    check_exit();
+  }
   printf("ok\n");
   fflush(stdout);
   return 0;
@@ -171,7 +207,7 @@ static inline int ok(void) {
 
 static inline int64_t now_ns(clockid_t clock) {
   struct timespec ts;
-  if (clock_gettime(clock, &ts) != 0) FAIL("clock_gettime(%d) failed: %s", (int)clock, errno_name(errno));
+  if (clock_gettime(clock, &ts) != 0) FATAL("clock_gettime(%d) failed: %s", (int)clock, errno_name(errno));
   return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -194,30 +230,30 @@ static char SCRATCH_PATH[512];
 static inline const char *enter_scratch(const char *name) {
   const char *base = getenv("SCRATCH");
   if (base == NULL || base[0] == '\0') base = "/tmp";
-  if (mkdir(base, 0777) != 0 && errno != EEXIST) FAIL("cannot create scratch base %s: %s", base, errno_name(errno));
+  if (mkdir(base, 0777) != 0 && errno != EEXIST) FATAL("cannot create scratch base %s: %s", base, errno_name(errno));
   snprintf(SCRATCH_PATH, sizeof SCRATCH_PATH, "%s/%s.%08x", base, name, (unsigned)arc4random());
-  if (mkdir(SCRATCH_PATH, 0777) != 0) FAIL("cannot create scratch dir %s: %s", SCRATCH_PATH, errno_name(errno));
-  if (chdir(SCRATCH_PATH) != 0) FAIL("cannot enter scratch dir %s: %s", SCRATCH_PATH, errno_name(errno));
+  if (mkdir(SCRATCH_PATH, 0777) != 0) FATAL("cannot create scratch dir %s: %s", SCRATCH_PATH, errno_name(errno));
+  if (chdir(SCRATCH_PATH) != 0) FATAL("cannot enter scratch dir %s: %s", SCRATCH_PATH, errno_name(errno));
   return SCRATCH_PATH;
 }
 
 /* Creates (or truncates) `path` with exactly `data`. */
 static inline void write_file(const char *path, const char *data) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) FAIL("write_file(%s): open: %s", path, errno_name(errno));
+  if (fd < 0) FATAL("write_file(%s): open: %s", path, errno_name(errno));
   size_t len = strlen(data);
-  if (len > 0 && write(fd, data, len) != (ssize_t)len) FAIL("write_file(%s): write: %s", path, errno_name(errno));
-  if (close(fd) != 0) FAIL("write_file(%s): close: %s", path, errno_name(errno));
+  if (len > 0 && write(fd, data, len) != (ssize_t)len) FATAL("write_file(%s): write: %s", path, errno_name(errno));
+  if (close(fd) != 0) FATAL("write_file(%s): close: %s", path, errno_name(errno));
 }
 
 /* Reads all of `path` (at most cap-1 bytes) into buf as a NUL-terminated string; returns the length. */
 static inline size_t read_file(const char *path, char *buf, size_t cap) {
   int fd = open(path, O_RDONLY);
-  if (fd < 0) FAIL("read_file(%s): open: %s", path, errno_name(errno));
+  if (fd < 0) FATAL("read_file(%s): open: %s", path, errno_name(errno));
   size_t len = 0;
   for (;;) {
     ssize_t n = read(fd, buf + len, cap - 1 - len);
-    if (n < 0) FAIL("read_file(%s): read: %s", path, errno_name(errno));
+    if (n < 0) FATAL("read_file(%s): read: %s", path, errno_name(errno));
     if (n == 0 || len + (size_t)n == cap - 1) {
       len += (size_t)n;
       break;
@@ -247,7 +283,7 @@ static inline relpath_t wasi_relpath(const char *path) {
   const char *prefix;
   char *rel = r.rel;
   r.dirfd = __wasilibc_find_relpath(path, &prefix, &rel, sizeof r.rel);
-  if (r.dirfd < 0) FAIL("no preopen covers %s", path);
+  if (r.dirfd < 0) FATAL("no preopen covers %s", path);
   if (rel != r.rel) snprintf(r.rel, sizeof r.rel, "%s", rel);
   return r;
 }

@@ -1,9 +1,10 @@
 /*
  * cpu MIB: a pure compute load with no syscalls in the loop: SHA-256 over MIB mebibytes (default 64) of generated
  * data, byte i = (uint8_t)((uint32_t)(i * 2654435761u) >> 24) for i = 0, 1, 2, ... (u32 arithmetic).
- * Prints "sha256 <hex>" and exits 0. For the default 64 MiB the digest is
- *   sha256 6c7d6a8e4c5bd1c6a7ad3e3b8e2bd4e2c4b2d0cfe4fa6a6b18c5e1b8f0f5d1b6  (see the runtime test for the value
- *   computed on the host with node:crypto; this comment is not authoritative).
+ * Prints "sha256 <hex>" and exits 0. Digests (checked against node:crypto over the same bytes):
+ *   MIB=64 (default): f77a9cd0380607420a0850eb2d7d5a23b8f396f0463796f389acabaec9f9f016
+ *   MIB=1:            ca6073392ee71dbd1a2d356c3caa233f8f828ae17f8f8ba8570ee3491be128ab
+ *   MIB=0:            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 (the empty input)
  * Helper for the runtime tests (CPU limits, timeouts, that wasm runs at native V8 speed) and the benchmarks.
  */
 #include <stdint.h>

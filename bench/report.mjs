@@ -1,0 +1,53 @@
+// bench report: the Markdown table (stdout) and its footnotes.
+import { fmtMs, fmtRatio } from './stats.mjs';
+
+export function markdownTable(rows, peers) {
+  const header = ['row', 'target', ...peers, 'wasmbox meets target'];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const row of rows) {
+    const cells = peers.map((peer) => cellText(row.cells[peer]));
+    lines.push(`| ${[row.title, row.target?.text ?? '—', ...cells, verdict(row)].join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+function cellText(cell) {
+  if (!cell) return '—';
+  if (cell.text) return cell.text.replaceAll('|', '\\|');
+  if (cell.na !== undefined) return `n/a (${cell.na.replaceAll('|', '\\|')})`;
+  return `${fmtMs(cell.ms)} (${fmtRatio(cell.ratio)})`;
+}
+
+function verdict(row) {
+  if (!row.target?.ok) return '—';
+  const cell = row.cells.wasmbox;
+  if (!cell || cell.na !== undefined) return 'n/a';
+  return row.target.ok(cell) ? 'yes' : '**MISS**';
+}
+
+export const FOOTNOTES = `
+Ratios are time(host) / time(node:wasi) measured in this run (for containers/s: node:wasi's time per container
+over the host's). Each cell is a median over repetitions after a checked warmup run (output and exit code verified).
+Every peer runs in its own Node process, one at a time; a peer that errors, traps or exceeds its time limit is n/a.
+
+- **wasmbox**: the public API of the built \`dist/index.js\` (\`createEngine\`, \`engine.run\`); each run is a container in a
+  pooled worker with a fresh in-memory filesystem; stdout and stderr are consumed as Web streams into counting sinks,
+  and a run ends when the exit status is known and both streams are drained. The same \`Uint8Array\` is passed every
+  run, so the module is compiled once (cached by digest and by array identity). Warm rows prewarm the pool.
+- **node:wasi**: \`new WASI({ version: 'preview1' })\` + \`new WebAssembly.Instance\` per run on a module compiled once,
+  on the process's main thread; a real temporary directory (ext4 page cache) is preopened as \`/\`; stdout is an fd of
+  \`/dev/null\` (the kernel discards the bytes), stdin \`/dev/null\`.
+- **@wasmer/wasi 1.2.2**: fresh \`WASI\` (own in-memory MemFS) per run; stdout is buffered by the library and taken with
+  \`getStdoutBuffer()\` after the run.
+- **browser_wasi_shim 0.4.2**: fresh in-memory \`PreopenDirectory('/')\` per run; stdout is a \`ConsoleStdout\` whose
+  callback counts bytes; constructed with \`{ debug: false }\` (its default logs every call).
+- **cold**: a fresh process per sample (5 samples after one discarded), timed from creating the host (wasmbox:
+  \`createEngine()\` without prewarm, so it includes spawning the worker and compiling; others: compile) to the exit
+  status; importing the library is excluded.
+- **file rows**: \`file_rw /data.bin N\` at 1, 4, 16, 64, 256 MiB; a host whose next size is projected (from its growth
+  so far) to take more than 8 s per run stops there and is compared with node:wasi at its largest size.
+- **yosys / clang**: the core preview1 modules YoWASP ships; its bundle (jco glue) runs them with argv[0]
+  \`yowasp-yosys\` / \`yowasp-llvm\`, its resource tree preopened at \`/\` and no environment; here argv[0] is \`yosys\` /
+  \`clang\` (LLVM's multi-call picks the tool by it) and no resources, which \`-V\` / \`--version\` do not read.
+  "first" = compile + first run.
+`.trim();

@@ -1,0 +1,95 @@
+// Rows: CPU-bound, 100k stdout lines, 64/256 MiB file write+read, 10k files. Hosts run a compiled module
+// (wasmbox: warm pool, module cached), so these time instantiate + run + exit, not compilation.
+import { fmtMs, fmtRatio, median } from '../stats.mjs';
+import { BASELINE } from '../peers/index.mjs';
+import { fixture, msCells, perPeer, runMedians } from './common.mjs';
+
+const ratioTarget = (max) => ({ text: `≤ ${max}×`, ok: (cell) => cell.ratio <= max });
+
+export async function cpuBound(ctx) {
+  const task = { kind: 'runs', wasm: fixture('cpu'), argv0: 'cpu', args: [], warmup: 1, reps: 3,
+    expect: { pattern: '^sha256 [0-9a-f]{64}\\n$' } };
+  const outcomes = await perPeer(ctx, () => task, 90_000, { rounds: 3 });
+  return { id: 'cpu', title: 'CPU-bound (`cpu`: SHA-256 of 64 MiB)', target: ratioTarget(1.03),
+    cells: msCells(runMedians(outcomes)), raw: outcomes };
+}
+
+// "line 1\n" .. "line 100000\n"
+const LINES = 100_000;
+const LINE_BYTES = Array.from({ length: LINES }, (_, i) => `line ${i + 1}\n`.length).reduce((a, b) => a + b, 0);
+
+export async function stdoutLines(ctx) {
+  const task = { kind: 'runs', wasm: fixture('write_lines'), argv0: 'write_lines', args: [String(LINES)], warmup: 1,
+    reps: 5, budgetMs: 5000, expect: { bytes: LINE_BYTES } };
+  const outcomes = await perPeer(ctx, () => task, 90_000, { rounds: 3 });
+  return { id: 'stdout', title: '100k stdout lines (`write_lines 100000`)', target: ratioTarget(0.9),
+    cells: msCells(runMedians(outcomes)), raw: outcomes };
+}
+
+export async function manyFiles(ctx) {
+  const task = { kind: 'runs', wasm: fixture('many_files'), argv0: 'many_files', args: ['10000'], warmup: 1, reps: 3,
+    budgetMs: 6000, expect: { stdout: 'created 10000, stat 10000, unlinked 10000\n' } };
+  const outcomes = await perPeer(ctx, () => task, 120_000, { rounds: 2 });
+  return { id: 'files-10k', title: '10k files create/stat/unlink (`many_files 10000`)', target: ratioTarget(0.4),
+    cells: msCells(runMedians(outcomes)), raw: outcomes };
+}
+
+// One ladder per peer: 1, 4, 16, 64, 256 MiB, stopping before a size projected past MAX_RUN_MS (quadratic peers).
+const SIZES = [1, 4, 16, 64, 256];
+const MAX_RUN_MS = 8000;
+
+export async function fileRw(ctx) {
+  const task = { kind: 'ladder', wasm: fixture('file_rw'), argv0: 'file_rw', args: ['/data.bin', '{n}'], sizes: SIZES,
+    reps: 5, perSizeBudgetMs: 1500, maxRunMs: MAX_RUN_MS, expect: { stdout: 'wrote {n} MiB, read {n} MiB\n' } };
+  const outcomes = await perPeer(ctx, () => task, 150_000);
+  const at = (peer, size) => {
+    const o = outcomes[peer];
+    const point = o?.ok && o.result.points.find((p) => p.size === size);
+    return point ? median(point.times) : undefined;
+  };
+  const base = (size) => at(BASELINE, size);
+
+  const cells64 = {};
+  const cells256 = {};
+  for (const [peer, o] of Object.entries(outcomes)) {
+    if (!o.ok) {
+      cells64[peer] = cells256[peer] = { na: o.reason };
+      continue;
+    }
+    const t64 = at(peer, 64);
+    const t256 = at(peer, 256);
+    if (t64 !== undefined) cells64[peer] = { ms: t64, ratio: t64 / base(64) };
+    else cells64[peer] = capped(peer, o.result, at, base);
+    if (t256 !== undefined && t64 !== undefined) {
+      const scaling = t256 / t64;
+      cells256[peer] = { ms: t256, ratio: t256 / base(256), scaling,
+        text: `${fmtMs(t256)} (${fmtRatio(t256 / base(256))}); 256/64 = ${scaling.toFixed(2)}×` };
+    } else {
+      cells256[peer] = { na: t64 === undefined ? 'capped below 64 MiB' : capReason(o.result) };
+    }
+  }
+  return [
+    { id: 'file-64', title: '64 MiB file write+read, 4 KiB chunks (`file_rw`)', target: ratioTarget(1.0), cells: cells64,
+      raw: outcomes },
+    { id: 'file-256', title: '256 MiB file write+read (256/64 scaling)', cells: cells256,
+      target: { text: '256/64 ≈ 4× (≤ 4.6)', ok: (cell) => cell.scaling <= 4.6 } },
+  ];
+}
+
+function capReason(result) {
+  const s = result.stopped;
+  return s ? `not run: ${s.size} MiB projected ${(s.projectedMs / 1000).toFixed(0)} s` : 'not measured';
+}
+
+/** The cell of a peer that stopped below 64 MiB: its largest size, against node:wasi at the same size. */
+function capped(peer, result, at, base) {
+  const largest = result.points.at(-1);
+  if (!largest) return { na: capReason(result) };
+  const ms = at(peer, largest.size);
+  const s = result.stopped;
+  return {
+    na: `capped (>${MAX_RUN_MS / 1000} s/run projected at ${s.size} MiB: ~${(s.projectedMs / 1000).toFixed(0)} s)`,
+    text: `n/a: ${largest.size} MiB = ${fmtMs(ms)} (${fmtRatio(ms / base(largest.size))} vs node:wasi at ${largest.size} MiB); ` +
+      `${s.size} MiB projected ~${(s.projectedMs / 1000).toFixed(0)} s`,
+  };
+}

@@ -1,0 +1,55 @@
+// npm run bench: same-run comparison of wasmbox with node:wasi, @wasmer/wasi and browser_wasi_shim.
+// Prints a Markdown table on stdout (progress on stderr) and writes every sample to .cache/bench-results.json.
+// Options (for development): --only=ROW_ID[,ROW_ID] (cold-hello, warm-hello, cpu, stdout, file, files-10k, yosys,
+// clang, rate) and --peers=NAME[,NAME] (the baseline node:wasi is always included).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { retries, runTask } from './harness.mjs';
+import { BASELINE, PEERS } from './peers/index.mjs';
+import { FOOTNOTES, markdownTable } from './report.mjs';
+import { apps } from './rows/apps.mjs';
+import { coldHello, warmHello } from './rows/startup.mjs';
+import { cpuBound, fileRw, manyFiles, stdoutLines } from './rows/syscalls.mjs';
+import { containersPerSecond } from './rows/throughput.mjs';
+
+const ROWS = [
+  ['cold-hello', coldHello],
+  ['warm-hello', warmHello],
+  ['cpu', cpuBound],
+  ['stdout', stdoutLines],
+  ['file', fileRw],
+  ['files-10k', manyFiles],
+  ['apps', apps],
+  ['rate', containersPerSecond],
+];
+
+const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',');
+const only = option('only');
+const peerNames = Object.keys(PEERS).filter((p) => !option('peers') || option('peers').includes(p) || p === BASELINE);
+const log = (msg) => process.stderr.write(`${msg}\n`);
+
+const started = performance.now();
+const ctx = { peers: peerNames, runTask, log };
+const rows = [];
+for (const [id, measure] of ROWS) {
+  if (only && !only.includes(id) && !(id === 'apps' && (only.includes('yosys') || only.includes('clang')))) continue;
+  log(`${id}`);
+  const produced = await measure(ctx);
+  rows.push(...(Array.isArray(produced) ? produced : [produced]));
+}
+const seconds = (performance.now() - started) / 1000;
+
+const table = markdownTable(rows, peerNames);
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.versions.node}`;
+const reruns = retries.map((r) => `- ${r.peer} crashed (SIGSEGV) in the ${r.kind} task of ${r.wasm.split('/').pop()}; ` +
+  `rerun with ${r.flag} (nodejs/node#52402, #53087).`);
+process.stdout.write(`## wasmbox bench (${machine}; ${seconds.toFixed(0)} s)\n\n${table}\n\n${FOOTNOTES}\n`);
+if (reruns.length) process.stdout.write(`\nReruns:\n${reruns.join('\n')}\n`);
+
+const out = fileURLToPath(new URL('../.cache/bench-results.json', import.meta.url));
+mkdirSync(fileURLToPath(new URL('../.cache/', import.meta.url)), { recursive: true });
+const json = { date: new Date().toISOString(), machine, seconds, peers: peerNames, retries,
+  rows: rows.map(({ target, ...row }) => ({ ...row, target: target?.text })) };
+writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+log(`wrote ${out}`);

@@ -1,0 +1,161 @@
+/**
+ * vfs memory-file: a regular file held in memory, and its open handle.
+ *
+ * The bytes live in `FileData` (file-data.ts: 64 KiB blocks, copy-on-write over the lower layer's array). This
+ * module adds what POSIX and the container add around them: EFBIG, the quota (charged before any byte changes, so a
+ * refused write leaves the file as it was), timestamps, link and open counts. Copy-up is charged in full the first
+ * time a lower file changes, as overlayfs copies the whole file into the upper layer.
+ * Must not: check POSIX preconditions or EROFS on open (the namespace does).
+ */
+import type { LowerEntry, OpenFile, Stat, TimeSpec } from './api.ts';
+import { fail } from './errors.ts';
+import { FileData } from './file-data.ts';
+import { MAX_FILE_BYTES } from './limits.ts';
+import { MemNode } from './memory-node.ts';
+import type { MemFs } from './memory-fs.ts';
+
+export class MemFile extends MemNode {
+  readonly type = 'file';
+  readonly data: FileData;
+  /** Open handles: an unlinked file keeps its bytes (and its quota) until the last one closes. */
+  openCount = 0;
+
+  constructor(fs: MemFs, ino: number, mode: number, timeNs: bigint, origin: LowerEntry | null) {
+    super(fs, ino, mode, timeNs, origin);
+    this.data = new FileData(origin?.data ?? null);
+  }
+
+  byteSize(): number {
+    return this.data.size;
+  }
+
+  open(write: boolean, truncate: boolean): OpenFile {
+    if (truncate) this.truncate(0);
+    return new MemFileHandle(this, write);
+  }
+
+  read(dst: Uint8Array, position: number): number {
+    const size = this.data.size;
+    if (position >= size) return 0;
+    let n = size - position;
+    if (n > dst.length) n = dst.length;
+    this.data.read(dst, position, n);
+    // relatime (Linux's default): atime moves only when it is not newer than mtime/ctime.
+    if (this.atimeNs <= this.mtimeNs || this.atimeNs <= this.ctimeNs) this.atimeNs = this.fs.now();
+    return n;
+  }
+
+  write(src: Uint8Array, position: number): number {
+    const len = src.length;
+    if (len === 0) return 0;
+    const end = position + len;
+    if (end > MAX_FILE_BYTES) fail('EFBIG');
+    const grow = this.charge(end);
+    try {
+      this.data.write(src, position);
+    } catch (e) {
+      this.fs.quota.release(grow);
+      throw e;
+    }
+    this.modified();
+    return len;
+  }
+
+  truncate(newSize: number): void {
+    if (newSize > MAX_FILE_BYTES) fail('EFBIG');
+    const size = this.data.size;
+    this.charge(newSize);
+    if (newSize < size) this.fs.quota.release(size - newSize);
+    this.data.truncate(newSize);
+    this.modified();
+  }
+
+  /** Called when a name or a handle goes away: the last one frees the bytes. */
+  maybeRelease(): void {
+    if (this.nlink > 0 || this.openCount > 0) return;
+    if (!this.data.isShared()) this.fs.quota.release(this.data.size);
+    this.data.clear();
+  }
+
+  /**
+   * Charges the quota for a change that makes the file at least `end` bytes long (plus the copy-up of a lower file)
+   * or throws ENOSPC with nothing changed. Returns the growth part, refundable if the write then fails.
+   */
+  private charge(end: number): number {
+    const size = this.data.size;
+    const grow = end > size ? end - size : 0;
+    const total = this.data.isShared() ? size + grow : grow;
+    if (total > 0) this.fs.quota.charge(total);
+    return grow;
+  }
+
+  private modified(): void {
+    const now = this.fs.now();
+    this.mtimeNs = now;
+    this.ctimeNs = now;
+    this.dirty = true;
+  }
+}
+
+export class MemFileHandle implements OpenFile {
+  readonly kind = 'file';
+  readonly type = 'file';
+  private file: MemFile | null;
+
+  constructor(
+    file: MemFile,
+    private readonly writable: boolean,
+  ) {
+    this.file = file;
+    file.openCount++;
+  }
+
+  read(dst: Uint8Array, position: number): number {
+    const file = this.file;
+    if (file === null) fail('EBADF');
+    return file.read(dst, position);
+  }
+
+  write(src: Uint8Array, position: number): number {
+    const file = this.file;
+    if (file === null || !this.writable) fail('EBADF');
+    return file.write(src, position);
+  }
+
+  size(): number {
+    const file = this.file;
+    if (file === null) fail('EBADF');
+    return file.data.size;
+  }
+
+  truncate(size: number): void {
+    const file = this.file;
+    if (file === null || !this.writable) fail('EBADF');
+    file.truncate(size);
+  }
+
+  stat(): Stat {
+    const file = this.file;
+    if (file === null) fail('EBADF');
+    return file.stat();
+  }
+
+  setTimes(atime: TimeSpec, mtime: TimeSpec): void {
+    const file = this.file;
+    if (file === null) fail('EBADF');
+    if (file.fs.readonly) fail('EROFS');
+    file.setTimes(atime, mtime);
+  }
+
+  sync(): void {
+    if (this.file === null) fail('EBADF');
+  }
+
+  close(): void {
+    const file = this.file;
+    if (file === null) fail('EBADF');
+    this.file = null;
+    file.openCount--;
+    file.maybeRelease();
+  }
+}

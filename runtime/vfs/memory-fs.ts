@@ -1,0 +1,49 @@
+/**
+ * vfs memory-fs: one in-memory filesystem — the container rootfs (lower layers + upper layer), a tmpfs mount, or /dev.
+ *
+ * A tmpfs is simply a memory filesystem with no lower layers. Inode numbers come from this instance's counter, so
+ * two containers never share numbering state. All memory filesystems of a container share one quota and one clock.
+ * Must not: know about mounts or paths.
+ */
+import type { LowerEntry } from './api.ts';
+import type { NowNs } from './clock.ts';
+import { MemDir } from './memory-dir.ts';
+import { rootLowerStack } from './overlay.ts';
+import type { Quota } from './quota.ts';
+import type { Filesystem } from './vnode.ts';
+
+export interface MemFsOptions {
+  dev: number;
+  readonly: boolean;
+  quota: Quota;
+  now: NowNs;
+  /** Image layers, bottom first (empty for tmpfs). */
+  lowers?: readonly LowerEntry[];
+  /** Mode of the root directory when no lower layer sets it (tmpfs: 1777, as Docker's default). */
+  rootMode?: number;
+}
+
+export class MemFs implements Filesystem {
+  readonly inMemory = true;
+  readonly dev: number;
+  readonly readonly: boolean;
+  readonly quota: Quota;
+  readonly now: NowNs;
+  readonly root: MemDir;
+  private nextIno = 1;
+
+  constructor(options: MemFsOptions) {
+    this.dev = options.dev;
+    this.readonly = options.readonly;
+    this.quota = options.quota;
+    this.now = options.now;
+    const stack = rootLowerStack(options.lowers ?? []);
+    const top = stack.length > 0 ? stack[0] : undefined;
+    const mode = top?.mode ?? options.rootMode ?? 0o755;
+    this.root = new MemDir(this, this.allocIno(), mode, top?.mtimeNs ?? this.now(), null, stack);
+  }
+
+  allocIno(): number {
+    return this.nextIno++;
+  }
+}
