@@ -3,7 +3,7 @@
 // Options (for development): --only=ROW_ID[,ROW_ID] (cold-hello, warm-hello, cpu, stdout, file, files-10k, yosys,
 // clang, rate) and --peers=NAME[,NAME] (the baseline node:wasi is always included).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { retries, runTask } from './harness.mjs';
 import { BASELINE, PEERS } from './peers/index.mjs';
@@ -29,6 +29,7 @@ const only = option('only');
 const peerNames = Object.keys(PEERS).filter((p) => !option('peers') || option('peers').includes(p) || p === BASELINE);
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
+const loadBefore = loadavg()[0];
 const started = performance.now();
 const ctx = { peers: peerNames, runTask, log };
 const rows = [];
@@ -42,14 +43,16 @@ const seconds = (performance.now() - started) / 1000;
 
 const table = markdownTable(rows, peerNames);
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.versions.node}`;
+// Other processes on the machine skew absolute times (ratios less so): say how busy it was.
+const load = `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
 const reruns = retries.map((r) => `- ${r.peer} crashed (SIGSEGV) in the ${r.kind} task of ${r.wasm.split('/').pop()}; ` +
   `rerun with ${r.flag} (nodejs/node#52402, #53087).`);
-process.stdout.write(`## wasmbox bench (${machine}; ${seconds.toFixed(0)} s)\n\n${table}\n\n${FOOTNOTES}\n`);
+process.stdout.write(`## wasmbox bench (${machine}; ${load}; ${seconds.toFixed(0)} s)\n\n${table}\n\n${FOOTNOTES}\n`);
 if (reruns.length) process.stdout.write(`\nReruns:\n${reruns.join('\n')}\n`);
 
 const out = fileURLToPath(new URL('../.cache/bench-results.json', import.meta.url));
 mkdirSync(fileURLToPath(new URL('../.cache/', import.meta.url)), { recursive: true });
-const json = { date: new Date().toISOString(), machine, seconds, peers: peerNames, retries,
+const json = { date: new Date().toISOString(), machine, load, seconds, peers: peerNames, retries,
   rows: rows.map(({ target, ...row }) => ({ ...row, target: target?.text })) };
 writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
 log(`wrote ${out}`);

@@ -4,13 +4,13 @@ import { fmtMs, fmtRatio, median } from '../stats.mjs';
 import { BASELINE } from '../peers/index.mjs';
 import { fixture, msCells, perPeer, runMedians } from './common.mjs';
 
-const ratioTarget = (max) => ({ text: `≤ ${max}×`, ok: (cell) => cell.ratio <= max });
+const ratioTarget = (label) => ({ text: `≤ ${label}×`, ok: (cell) => cell.ratio <= Number(label) });
 
 export async function cpuBound(ctx) {
   const task = { kind: 'runs', wasm: fixture('cpu'), argv0: 'cpu', args: [], warmup: 1, reps: 3,
     expect: { pattern: '^sha256 [0-9a-f]{64}\\n$' } };
   const outcomes = await perPeer(ctx, () => task, 90_000, { rounds: 3 });
-  return { id: 'cpu', title: 'CPU-bound (`cpu`: SHA-256 of 64 MiB)', target: ratioTarget(1.03),
+  return { id: 'cpu', title: 'CPU-bound (`cpu`: SHA-256 of 64 MiB)', target: ratioTarget('1.03'),
     cells: msCells(runMedians(outcomes)), raw: outcomes };
 }
 
@@ -22,7 +22,7 @@ export async function stdoutLines(ctx) {
   const task = { kind: 'runs', wasm: fixture('write_lines'), argv0: 'write_lines', args: [String(LINES)], warmup: 1,
     reps: 5, budgetMs: 5000, expect: { bytes: LINE_BYTES } };
   const outcomes = await perPeer(ctx, () => task, 90_000, { rounds: 3 });
-  return { id: 'stdout', title: '100k stdout lines (`write_lines 100000`)', target: ratioTarget(0.9),
+  return { id: 'stdout', title: '100k stdout lines (`write_lines 100000`)', target: ratioTarget('0.9'),
     cells: msCells(runMedians(outcomes)), raw: outcomes };
 }
 
@@ -30,7 +30,7 @@ export async function manyFiles(ctx) {
   const task = { kind: 'runs', wasm: fixture('many_files'), argv0: 'many_files', args: ['10000'], warmup: 1, reps: 3,
     budgetMs: 6000, expect: { stdout: 'created 10000, stat 10000, unlinked 10000\n' } };
   const outcomes = await perPeer(ctx, () => task, 120_000, { rounds: 2 });
-  return { id: 'files-10k', title: '10k files create/stat/unlink (`many_files 10000`)', target: ratioTarget(0.4),
+  return { id: 'files-10k', title: '10k files create/stat/unlink (`many_files 10000`)', target: ratioTarget('0.4'),
     cells: msCells(runMedians(outcomes)), raw: outcomes };
 }
 
@@ -69,7 +69,7 @@ export async function fileRw(ctx) {
     }
   }
   return [
-    { id: 'file-64', title: '64 MiB file write+read, 4 KiB chunks (`file_rw`)', target: ratioTarget(1.0), cells: cells64,
+    { id: 'file-64', title: '64 MiB file write+read, 4 KiB chunks (`file_rw`)', target: ratioTarget('1.0'), cells: cells64,
       raw: outcomes },
     { id: 'file-256', title: '256 MiB file write+read (256/64 scaling)', cells: cells256,
       target: { text: '256/64 ≈ 4× (≤ 4.6)', ok: (cell) => cell.scaling <= 4.6 } },

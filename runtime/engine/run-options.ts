@@ -64,8 +64,7 @@ export function resolveRunOptions(options: RunOptions, platform: { hostDirs: boo
   if (!env.some((entry) => entry.startsWith('PWD='))) env.push(`PWD=${workdir}`);
   const mounts = (options.mounts ?? []).map((mount) => checkMount(mount, platform));
   const limits = options.limits ?? {};
-  const stdinData =
-    typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin instanceof Uint8Array ? options.stdin : null;
+  const stdinData = stdinBytes(options.stdin);
   return {
     wasm: options.wasm,
     name,
@@ -84,6 +83,14 @@ export function resolveRunOptions(options: RunOptions, platform: { hostDirs: boo
     timeoutMs: positive(limits.timeoutMs, 'limits.timeoutMs'),
     trace: options.trace ?? false,
   };
+}
+
+/** Input given up front, or null for `pipe`/`closed`/absent. */
+function stdinBytes(stdin: RunOptions['stdin']): Uint8Array | null {
+  if (stdin === undefined || stdin === 'pipe' || stdin === 'closed') return null;
+  if (typeof stdin === 'string') return new TextEncoder().encode(stdin);
+  if (stdin instanceof Uint8Array) return stdin;
+  invalid('stdin must be "pipe", "closed", a string or a Uint8Array');
 }
 
 function resolveEnv(env: Record<string, string> | string[]): string[] {

@@ -77,7 +77,7 @@ describe('poll_oneoff', () => {
       expect(poll(g, 1)).toMatchObject([{ userdata: 2n }]);
     });
     expect(io.sleeps).toHaveLength(1);
-    expect(Number(io.sleeps[0])).toBeGreaterThan(3_000_000);
+    expect(Number(io.sleeps[0])).toBeGreaterThan(0);
     expect(Number(io.sleeps[0])).toBeLessThanOrEqual(5_000_000);
   });
 
@@ -87,7 +87,7 @@ describe('poll_oneoff', () => {
       clock(g, 1, 11n, abi.CLOCKID_MONOTONIC, 1_000_000n);
       clock(g, 2, 12n, abi.CLOCKID_MONOTONIC, 0n);
       expect((poll(g, 3) as Event[]).map((e) => e.userdata)).toEqual([12n]);
-      clock(g, 2, 12n, abi.CLOCKID_MONOTONIC, 2_000_000n);
+      clock(g, 2, 12n, abi.CLOCKID_MONOTONIC, 30_000_000_000n);
       expect((poll(g, 3) as Event[]).map((e) => e.userdata)).toEqual([11n]);
     });
   });
@@ -147,7 +147,8 @@ describe('poll_oneoff', () => {
       expect(poll(g, 2)).toMatchObject([{ userdata: 2n, type: abi.EVENTTYPE_CLOCK }]);
     }, new RecordingIo('', { stdinReady: false }));
     expect(idle.waits).toHaveLength(1);
-    expect(Number(idle.waits[0])).toBeGreaterThan(2_000_000);
+    expect(Number(idle.waits[0])).toBeGreaterThan(0);
+    expect(Number(idle.waits[0])).toBeLessThanOrEqual(3_000_000);
 
     const ready = run((g) => {
       fdSub(g, 0, 1n, abi.EVENTTYPE_FD_READ, 0);

@@ -144,7 +144,7 @@ int main(void) {
     const ms = performance.now() - t0;
     expect(bytes).toBe(500_000);
     expect(calls).toBe(100_000);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(5000); // ~40 ms on a quiet machine; generous for loaded CI
   });
 
   it('isatty is true on a tty and libc line-buffers stdout there', () => {

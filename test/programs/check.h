@@ -76,9 +76,12 @@ static inline void check_fail(void) {
   if (!keep_going) check_exit();
 }
 
-#define FAIL(...)                                                   \
+#define FAIL(...) FAIL_AT(__FILE__, __LINE__, __VA_ARGS__)
+
+/* FAIL reported at a caller's file and line (for helpers). */
+#define FAIL_AT(file, line, ...)                                    \
   do {                                                              \
-    fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);            \
+    fprintf(stderr, "FAIL %s:%d: ", file, line);                    \
     fprintf(stderr, __VA_ARGS__);                                   \
     fputc('\n', stderr);                                            \
     check_fail();                                                   \
@@ -246,19 +249,27 @@ static inline void write_file(const char *path, const char *data) {
   if (close(fd) != 0) FATAL("write_file(%s): close: %s", path, errno_name(errno));
 }
 
-/* Reads all of `path` (at most cap-1 bytes) into buf as a NUL-terminated string; returns the length. */
-static inline size_t read_file(const char *path, char *buf, size_t cap) {
+/*
+ * Reads all of `path` (at most cap-1 bytes) into buf as a NUL-terminated string; returns the length. A failure is
+ * a failed check (buf is left empty), so the CHECK_STR that usually follows still runs under CHECK_KEEP_GOING.
+ */
+#define read_file(path, buf, cap) read_file_at(__FILE__, __LINE__, path, buf, cap)
+static inline size_t read_file_at(const char *file, int line, const char *path, char *buf, size_t cap) {
+  buf[0] = '\0';
   int fd = open(path, O_RDONLY);
-  if (fd < 0) FATAL("read_file(%s): open: %s", path, errno_name(errno));
+  if (fd < 0) {
+    FAIL_AT(file, line, "read_file(%s): open: %s", path, errno_name(errno));
+    return 0;
+  }
   size_t len = 0;
   for (;;) {
     ssize_t n = read(fd, buf + len, cap - 1 - len);
-    if (n < 0) FATAL("read_file(%s): read: %s", path, errno_name(errno));
-    if (n == 0 || len + (size_t)n == cap - 1) {
-      len += (size_t)n;
+    if (n < 0) {
+      FAIL_AT(file, line, "read_file(%s): read: %s", path, errno_name(errno));
       break;
     }
     len += (size_t)n;
+    if (n == 0 || len == cap - 1) break;
   }
   buf[len] = '\0';
   close(fd);
