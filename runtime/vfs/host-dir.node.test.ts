@@ -203,10 +203,16 @@ describe('host dir mounts: escape attempts', () => {
       expect(code(() => writeFile(vfs, p, 'x'))).toBe('ENOENT');
       expect(code(() => vfs.mkdir(root, p))).toBe('ENOENT');
     }
+    // create through a dangling link: Linux creates the target -- here, in the container's namespace
     symlinkSync(join(outside, 'created-through-link'), join(vol, 'dangling-out'));
-    writeFile(vfs, '/data/dangling-out', 'x'); // Linux creates the target... in the container's namespace
+    expect(code(() => writeFile(vfs, '/data/dangling-out', 'x'))).toBe('ENOENT'); // no such parent in the container
+    const hostTmpName = `/tmp/wasmbox-escape-${process.pid}-${Date.now()}`;
+    symlinkSync(hostTmpName, join(vol, 'dangling-tmp'));
+    writeFile(vfs, '/data/dangling-tmp', 'x');
+    expect(readFile(vfs, hostTmpName)).toBe('x');
+    expect(vfs.stat(root, hostTmpName, true).dev).toBe(vfs.stat(root, '/', true).dev);
+    expect(existsSync(hostTmpName)).toBe(false);
     expect(existsSync(join(outside, 'created-through-link'))).toBe(false);
-    expect(vfs.stat(root, join(outside, 'created-through-link'), true).dev).toBe(vfs.stat(root, '/', true).dev);
     outsideUnchanged();
   });
 

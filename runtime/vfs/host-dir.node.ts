@@ -85,8 +85,9 @@ export class HostFs implements Filesystem {
       fd = openSync(this.rootPath + rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
     } catch (e) {
       const err = hostError(e);
-      // The directory we looked up earlier is now a symlink: someone is racing us; refuse, never follow.
-      throw err.code === 'ELOOP' ? FsError.of('EACCES') : err;
+      // The directory we looked up earlier is now a symlink (ELOOP, or ENOTDIR as O_DIRECTORY is checked first) or
+      // a file: someone is racing us. Refuse; never follow.
+      throw err.code === 'ELOOP' || err.code === 'ENOTDIR' ? FsError.of('EACCES') : err;
     }
     try {
       this.verify(fd);
