@@ -62,8 +62,9 @@ export async function fileRw(ctx) {
     else cells64[peer] = capped(peer, o.result, at, base);
     if (t256 !== undefined && t64 !== undefined) {
       const scaling = t256 / t64;
+      const first = o.result.points.find((p) => p.size === 256).firstMs;
       cells256[peer] = { ms: t256, ratio: t256 / base(256), scaling,
-        text: `${fmtMs(t256)} (${fmtRatio(t256 / base(256))}); 256/64 = ${scaling.toFixed(2)}×` };
+        text: `${fmtMs(t256)} (${fmtRatio(t256 / base(256))}); 256/64 = ${scaling.toFixed(2)}×; first run ${fmtMs(first)}` };
     } else {
       cells256[peer] = { na: t64 === undefined ? 'capped below 64 MiB' : capReason(o.result) };
     }

@@ -75,6 +75,23 @@ describe('wasmbox run', () => {
     expect(result.stdout).not.toContain('ignored');
   });
 
+  it("exits with the program's own code", async () => {
+    expect((await wasmbox(['run', fixturePath('exit_codes'), 'exit3'])).code).toBe(3);
+    expect((await wasmbox(['run', fixturePath('exit_codes'), 'return42'])).code).toBe(42);
+  });
+
+  it('exits 134 on a trap, naming the trap and the wasm function on stderr', async () => {
+    const result = await wasmbox(['run', fixturePath('exit_codes'), 'trap']);
+    expect(result.code).toBe(134);
+    expect(result.stderr).toMatch(/wasmbox: trap: unreachable.*\(in wasm function .+\)/);
+  });
+
+  it('exits 134 on unbounded recursion without crashing the host', async () => {
+    const result = await wasmbox(['run', fixturePath('exit_codes'), 'stack']);
+    expect(result.code).toBe(134);
+    expect(result.stderr).toMatch(/wasmbox: trap: /); // the C stack lives in linear memory: it overruns it
+  });
+
   it('exits 127 for a missing file', async () => {
     const result = await wasmbox(['run', join(scratch, 'nope.wasm')]);
     expect(result.code).toBe(127);

@@ -79,6 +79,7 @@ int main(void) {
   CHECK_OK(mkdir("d/nested/deeper", 0755));
 
   /* An empty directory lists exactly "." and "..". */
+  // wasmtime: "." and ".." are always listed; uvwasi differs (omits both), failing every count below
   int n = list_dir("e", es, 16);
   CHECK_EQ(n, 2);
   CHECK_EQ(must_find(es, n, ".")->type, DT_DIR);

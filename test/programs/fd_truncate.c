@@ -49,7 +49,7 @@ int main(void) {
   CHECK_EQ(st.st_size, 3);
 
   /* A read-only descriptor cannot change the size: EINVAL, as ftruncate(2) says (wasmtime p1_fd_filestat_set). */
-  CHECK_ERRNO(ftruncate(fd2, 100), EINVAL);
+  CHECK_ERRNO(ftruncate(fd2, 100), EINVAL); // wasmtime: EINVAL; uvwasi differs (ENOTCAPABLE)
   OK(fstat(fd2, &st));
   CHECK_EQ(st.st_size, 3);
   close(fd2);
@@ -71,7 +71,7 @@ int main(void) {
   /* A directory: EBADF (wasmtime p1_dir_fd_op_failures; POSIX says EINVAL). */
   OK(mkdir("dir", 0755));
   int dfd = OK(open("dir", O_RDONLY | O_DIRECTORY));
-  CHECK_ERRNO(ftruncate(dfd, 0), EBADF);
+  CHECK_ERRNO(ftruncate(dfd, 0), EBADF); // wasmtime: EBADF; uvwasi differs (ENOTCAPABLE)
   close(dfd);
   return ok();
 }

@@ -26,7 +26,9 @@ int main(void) {
   for (int i = 1023; i < BIG; i += 1024) big[i] = '\n';
   CHECK_EQ(OK(write(1, big, BIG)), BIG);
 
-  /* Directions: stdin is read-only, stdout and stderr are write-only. */
+  /* Directions: stdin is read-only, stdout and stderr are write-only.
+   * wasmtime: stdio are streams with FD_READ or FD_WRITE only; uvwasi differs (stdio are host descriptors with
+   * every right: a file on stdin is seekable and reports O_RDWR). */
   CHECK_ERRNO(write(0, "x", 1), EBADF);
   CHECK_ERRNO(read(1, buf, 1), EBADF);
   CHECK_ERRNO(read(2, buf, 1), EBADF);
