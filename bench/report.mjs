@@ -44,8 +44,10 @@ Every peer runs in its own Node process, one at a time; a peer that errors, trap
 - **cold**: a fresh process per sample (5 samples after one discarded), timed from creating the host (wasmbox:
   \`createEngine()\` without prewarm, so it includes spawning the worker and compiling; others: compile) to the exit
   status; importing the library is excluded.
-- **file rows**: \`file_rw /data.bin N\` at 1, 4, 16, 64, 256 MiB; a host whose next size is projected (from its growth
-  so far) to take more than 8 s per run stops there and is compared with node:wasi at its largest size.
+- **file rows**: \`file_rw /data.bin N\` at 1, 4, 16, 64, 256 MiB in one process per host; at each size the first
+  run is a warmup unless it took over 4 s (it pays for memory never touched before: fresh pages fault, ~3 ms per MiB
+  in this VM) and is shown as "first run" for 256 MiB. A host whose next size is projected (from its growth so far)
+  to take more than 8 s per run stops there and is compared with node:wasi at its largest size.
 - **yosys / clang**: the core preview1 modules YoWASP ships; its bundle (jco glue) runs them with argv[0]
   \`yowasp-yosys\` / \`yowasp-llvm\`, its resource tree preopened at \`/\` and no environment; here argv[0] is \`yosys\` /
   \`clang\` (LLVM's multi-call picks the tool by it) and no resources, which \`-V\` / \`--version\` do not read.

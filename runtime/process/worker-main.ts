@@ -87,7 +87,8 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
     return { reason: 'error', error: { kind: 'NotRunnable', message: `cannot instantiate module: ${describeTrap(error)}` } };
   }
   try {
-    return { reason: 'exit', code: host.start(instance), message: '' };
+    // Exit statuses are 0-255 as on POSIX and in Docker's API: exit(-1) reports 255.
+    return { reason: 'exit', code: host.start(instance) & 0xff, message: '' };
   } catch (error) {
     const message = describeTrap(error);
     if (isAllocationFailure(error) || atMemoryLimit(instance, request.memoryLimitBytes)) {

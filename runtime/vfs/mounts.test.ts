@@ -71,3 +71,34 @@ describe('mounts', () => {
     expect(code(() => makeFs({ lowers: [dir({ app: file('') })], workdir: '/app/x' }))).toBe('ENOTDIR');
   });
 });
+
+describe('mounts: stacking and listing', () => {
+  it('a later mount at the same target covers the earlier one', () => {
+    const vfs = makeFs({ mounts: [tmpfs('/m'), tmpfs('/m')] });
+    const root = vfs.root();
+    writeFile(vfs, '/m/f', 'top');
+    const m = openDir(vfs, '/m');
+    expect(vfs.stat(m, '..', true).ino).toBe(vfs.stat(root, '/', true).ino);
+    expect(names(vfs, '/m')).toEqual(['f']);
+    expect(code(() => vfs.open(root, '/m', opts({ create: true })))).toBe('EISDIR');
+    expect(code(() => vfs.mkdir(root, '/m'))).toBe('EEXIST');
+  });
+
+  it('/dev holds null, zero, random and urandom', () => {
+    const vfs = makeFs();
+    expect(names(vfs, '/dev')).toEqual(['null', 'random', 'urandom', 'zero']);
+  });
+
+  it('.. follows a renamed directory', () => {
+    const vfs = makeFs();
+    const root = vfs.root();
+    vfs.mkdir(root, 'a');
+    vfs.mkdir(root, 'b');
+    vfs.mkdir(root, 'a/c');
+    const c = openDir(vfs, 'a/c');
+    vfs.rename(root, 'a/c', root, 'b/c');
+    expect(vfs.stat(c, '..', true).ino).toBe(vfs.stat(root, 'b', true).ino);
+    writeFile(vfs, '../marker', 'm', c);
+    expect(readFile(vfs, '/b/marker')).toBe('m');
+  });
+});

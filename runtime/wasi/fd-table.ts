@@ -159,10 +159,15 @@ export class FdTable {
     return e;
   }
 
-  /** Moves `from` onto the open descriptor `to`, returning what `to` held (the caller closes it). */
-  renumber(from: number, to: number): Fd {
+  /** Whether `fd` is a number this table has handed out (open now, or open once and closed since). */
+  issued(fd: number): boolean {
+    return fd >= 0 && fd < this.slots.length;
+  }
+
+  /** Moves `from` onto the issued number `to`, returning what `to` held if open (the caller closes it). */
+  renumber(from: number, to: number): Fd | undefined {
     const e = this.remove(from)!;
-    const old = this.slots[to]!;
+    const old = this.slots[to];
     this.slots[to] = e;
     return old;
   }

@@ -235,7 +235,8 @@ describe('descriptors', () => {
       expect(g.wasi.fd_close(a)).toBe(abi.ERRNO_BADF);
       expect((vfs.nodes.get('b') as MemFile).closed).toBe(true);
       expect(seek(g, b, 0n, abi.WHENCE_CUR)).toBe(6n);
-      expect(g.wasi.fd_renumber(b, 127)).toBe(abi.ERRNO_BADF);
+      expect(g.wasi.fd_renumber(b, 127)).toBe(abi.ERRNO_BADF); // never handed out (p1_renumber)
+      expect(g.wasi.fd_renumber(b, -1)).toBe(abi.ERRNO_BADF);
       expect(g.wasi.fd_renumber(127, b)).toBe(abi.ERRNO_BADF);
       expect(g.wasi.fd_renumber(0, 0)).toBe(0);
       expect(g.wasi.fd_renumber(3, b)).toBe(0);
@@ -244,6 +245,21 @@ describe('descriptors', () => {
       expect(g.wasi.fd_close(b)).toBe(0);
     });
     expect(vfs.rootDir.closed).toBe(true);
+  });
+
+  it('fd_renumber onto a closed fd it handed out before works, as yowasp yosys needs for its dup2', () => {
+    const io = new RecordingIo();
+    runGuest({ args: [], env: [], vfs: new FlatVfs(), io }, (g) => {
+      const [, placeholder] = open(g, 'p', abi.OFLAGS_CREAT);
+      const [, log] = open(g, 'log', abi.OFLAGS_CREAT);
+      expect(g.wasi.fd_renumber(1, placeholder)).toBe(0); // park stdout; fd 1 is now closed
+      expect(write(g, 1, 'x')).toBe(-abi.ERRNO_BADF);
+      expect(g.wasi.fd_renumber(log, 1)).toBe(0); // onto the closed fd 1
+      expect(write(g, 1, 'to the log')).toBe(10);
+      expect(g.wasi.fd_renumber(placeholder, 1)).toBe(0); // restore stdout, closing the log
+      expect(write(g, 1, 'back')).toBe(4);
+    });
+    expect(io.text()).toBe('back');
   });
 
   it('fd_prestat_get / fd_prestat_dir_name for the preopen (wasmtime errnos otherwise)', () => {

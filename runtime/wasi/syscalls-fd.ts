@@ -9,7 +9,11 @@
  * - fd_filestat_set_size on a handle without write access: EINVAL (ftruncate on a read-only fd, p1_fd_filestat_set).
  * - fd_fdstat_set_flags: only APPEND and NONBLOCK can change; DSYNC/RSYNC/SYNC -> EINVAL.
  * - fd_filestat_get on stdio: all zero except the filetype; fd_filestat_set_times on stdio: EBADF.
- * - fd_renumber: both must be open (EBADF), the old `to` is closed; preopens may be closed and renumbered.
+ * - fd_renumber: `from` must be open and the old `to` is closed; preopens may be closed and renumbered. wasmtime
+ *   also requires `to` to be open; wasmbox accepts any number it has handed out, open or closed since, because
+ *   yowasp's yosys emulates dup2 by renumbering its log onto the closed fds 1 and 2 around ABC (the preview1
+ *   component adapter and wasmer allow it; with wasmtime's rule all later output is lost). A number never handed
+ *   out (p1_renumber: 127, u32::MAX) is still EBADF.
  * wasmbox's own choice: fd_fdstat_set_rights may drop rights (adding any -> ENOTCAPABLE); wasmtime answers ENOTSUP.
  */
 import * as abi from './abi.ts';
@@ -58,8 +62,11 @@ export function fdSyscalls(ctx: WasiContext, snap: Snapshot) {
   }
 
   function fd_renumber(from: number, to: number): number {
-    if (fds.get(to) === undefined || fds.get(from) === undefined) return abi.ERRNO_BADF;
-    if (from !== to) closeHandle(fds.renumber(from, to));
+    if (fds.get(from) === undefined || !fds.issued(to)) return abi.ERRNO_BADF;
+    if (from !== to) {
+      const old = fds.renumber(from, to);
+      if (old !== undefined) closeHandle(old);
+    }
     return abi.ERRNO_SUCCESS;
   }
 
