@@ -8,7 +8,18 @@
  * Every Vfs method is one call into resolver-based ops (open.ts, path-ops.ts, rename.ts).
  * Must not: import node:* (host directories arrive through `deps.hostDirs`), or keep module-level state.
  */
-import type { ContainerFsSpec, HostDirProvider, LowerEntry, MountSpec, OpenDir, OpenFile, OpenOptions, Stat, TimeSpec, Vfs } from './api.ts';
+import type {
+  ContainerFsSpec,
+  HostDirProvider,
+  LowerEntry,
+  MountSpec,
+  OpenDir,
+  OpenFile,
+  OpenOptions,
+  Stat,
+  TimeSpec,
+  Vfs,
+} from './api.ts';
 import { coarseWallClock, type NowNs } from './clock.ts';
 import { attachMount, ensureTmp, makeDirs, targetComponents } from './container-setup.ts';
 import { createDevFs } from './devices.ts';

@@ -71,7 +71,8 @@ export class FileData {
     const off = position - b * BLOCK;
     if (off + src.length <= BLOCK) {
       let blk = this.blocks[b];
-      if (blk === undefined || blk.length < off + src.length || blk.buffer === this.lowerBuffer) blk = this.ownBlock(b, off + src.length, end);
+      const need = off + src.length;
+      if (blk === undefined || blk.length < need || blk.buffer === this.lowerBuffer) blk = this.ownBlock(b, need, end);
       blk.set(src, off);
     } else {
       const last = Math.floor((end - 1) / BLOCK);
@@ -129,7 +130,9 @@ export class FileData {
     this.lower = null;
     this.lowerBuffer = lower.buffer;
     const blocks: Uint8Array[] = [];
-    for (let off = 0; off < lower.length; off += BLOCK) blocks.push(lower.subarray(off, Math.min(off + BLOCK, lower.length)));
+    for (let off = 0; off < lower.length; off += BLOCK) {
+      blocks.push(lower.subarray(off, Math.min(off + BLOCK, lower.length)));
+    }
     this.blocks = blocks;
   }
 

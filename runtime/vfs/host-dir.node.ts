@@ -19,7 +19,17 @@
  * This file holds the walls (mounting, descriptor verification); the node classes are in host-nodes.node.ts.
  * Must not: follow a symlink on the host, pass a guest path with more than one component to node:fs, or cache fds.
  */
-import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, readlinkSync, realpathSync, type BigIntStats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  type BigIntStats,
+} from 'node:fs';
 import type { HostDirProvider, OpenFile } from './api.ts';
 import { fail, FsError } from './errors.ts';
 import { HostFileHandle } from './host-file.node.ts';

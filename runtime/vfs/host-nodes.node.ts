@@ -57,7 +57,8 @@ abstract class HostNode {
   }
 
   stat(): Stat {
-    return hostStat(this.fs.dev, this.fs.inDir(this.parentDir!, (base) => lstatSync(base + this.name, { bigint: true })));
+    const st = this.fs.inDir(this.parentDir!, (base) => lstatSync(base + this.name, { bigint: true }));
+    return hostStat(this.fs.dev, st);
   }
 
   setTimes(atime: TimeSpec, mtime: TimeSpec): void {
@@ -141,7 +142,9 @@ export class HostDir extends HostNode implements DirNode {
     this.fs.mutable();
     const source = node as unknown as HostNode;
     if (source.fs !== this.fs || source.parentDir === null) fail('EXDEV');
-    this.fs.inDir(source.parentDir, (from) => this.fs.inDir(this, (to) => linkSync(from + source.name, to + plain(name))));
+    this.fs.inDir(source.parentDir, (from) =>
+      this.fs.inDir(this, (to) => linkSync(from + source.name, to + plain(name))),
+    );
   }
 
   unlink(name: string, _node: VNode): void {

@@ -50,11 +50,14 @@ export class MemFile extends MemNode {
     if (len === 0) return 0;
     const end = position + len;
     if (end > MAX_FILE_BYTES) fail('EFBIG');
-    const grow = this.charge(end);
+    const size = this.data.size;
+    const after = end > size ? end : size;
+    this.chargeTo(after);
     try {
       this.data.write(src, position);
     } catch (e) {
-      this.fs.quota.release(grow);
+      // Out of memory: nothing was written; charge what the file holds now (it may have been copied up).
+      this.fs.quota.release(after - this.charged());
       throw e;
     }
     this.modified();
@@ -63,9 +66,7 @@ export class MemFile extends MemNode {
 
   truncate(newSize: number): void {
     if (newSize > MAX_FILE_BYTES) fail('EFBIG');
-    const size = this.data.size;
-    this.charge(newSize);
-    if (newSize < size) this.fs.quota.release(size - newSize);
+    this.chargeTo(newSize);
     this.data.truncate(newSize);
     this.modified();
   }
@@ -73,20 +74,20 @@ export class MemFile extends MemNode {
   /** Called when a name or a handle goes away: the last one frees the bytes. */
   maybeRelease(): void {
     if (this.nlink > 0 || this.openCount > 0) return;
-    if (!this.data.isShared()) this.fs.quota.release(this.data.size);
+    this.fs.quota.release(this.charged());
     this.data.clear();
   }
 
-  /**
-   * Charges the quota for a change that makes the file at least `end` bytes long (plus the copy-up of a lower file)
-   * or throws ENOSPC with nothing changed. Returns the growth part, refundable if the write then fails.
-   */
-  private charge(end: number): number {
-    const size = this.data.size;
-    const grow = end > size ? end - size : 0;
-    const total = this.data.isShared() ? size + grow : grow;
-    if (total > 0) this.fs.quota.charge(total);
-    return grow;
+  /** Bytes this file holds against the quota: none while it shares the lower layer's bytes. */
+  private charged(): number {
+    return this.data.isShared() ? 0 : this.data.size;
+  }
+
+  /** Moves the charge to `bytes` (a lower file's first change charges its whole copy-up); ENOSPC changes nothing. */
+  private chargeTo(bytes: number): void {
+    const delta = bytes - this.charged();
+    if (delta > 0) this.fs.quota.charge(delta);
+    else if (delta < 0) this.fs.quota.release(-delta);
   }
 
   private modified(): void {

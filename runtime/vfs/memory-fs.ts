@@ -1,5 +1,5 @@
 /**
- * vfs memory-fs: one in-memory filesystem — the container rootfs (lower layers + upper layer), a tmpfs mount, or /dev.
+ * vfs memory-fs: one in-memory filesystem: the container rootfs (lower layers + upper layer), a tmpfs, or /dev.
  *
  * A tmpfs is simply a memory filesystem with no lower layers. Inode numbers come from this instance's counter, so
  * two containers never share numbering state. All memory filesystems of a container share one quota and one clock.

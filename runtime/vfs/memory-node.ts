@@ -85,7 +85,14 @@ export class MemSymlink extends MemNode {
 export class MemDevice extends MemNode {
   readonly type = 'chardev';
 
-  constructor(fs: MemFs, ino: number, mode: number, timeNs: bigint, readonly device: DeviceKind, origin: LowerEntry | null) {
+  constructor(
+    fs: MemFs,
+    ino: number,
+    mode: number,
+    timeNs: bigint,
+    readonly device: DeviceKind,
+    origin: LowerEntry | null,
+  ) {
     super(fs, ino, mode, timeNs, origin);
   }
 

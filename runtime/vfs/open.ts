@@ -3,9 +3,10 @@
  *
  * - wasmtime p2 `open_at`: `directory` together with create, exclusive or truncate -> EINVAL.
  * - create + exclusive on any existing name, even a dangling symlink -> EEXIST (O_EXCL never follows).
- * - create through a dangling symlink (follow, not exclusive) creates the link's target, as Linux does. wasmtime
- *   resolves with cap-std, which behaves the same when the target stays inside the preopen; here every target is
- *   inside the container namespace, so there is no case where the two differ.
+ * - create through a dangling symlink (follow, not exclusive) creates the link's target, as Linux does (the target's
+ *   parent must exist). wasmtime resolves through cap-std, which refuses only targets that leave the preopen; here a
+ *   target cannot leave the container namespace, so Linux's rule is used. Not checked against a wasmtime run: if a
+ *   conformance test disagrees, the WASI layer can refuse before calling open.
  * - create on `.`, `/` or a path ending in `/` -> EISDIR (Linux open_last_lookups); create on a directory -> EISDIR.
  * - a symlink as final component with nofollow -> ELOOP; with `directory` -> ENOTDIR (Linux checks O_DIRECTORY first).
  * - `directory` on a non-directory -> ENOTDIR; a directory opened with write or truncate -> EISDIR.

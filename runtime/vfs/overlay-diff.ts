@@ -62,7 +62,9 @@ function changedNode(node: MemNode, was: LowerMerge | undefined): LowerEntry | n
 
 function wholeTree(dir: MemDir): Children {
   const out: Children = {};
-  for (const [name, node] of dir.entries()) out[name] = node instanceof MemDir ? dirEntry(node, wholeTree(node), false) : leafEntry(node);
+  for (const [name, node] of dir.entries()) {
+    out[name] = node instanceof MemDir ? dirEntry(node, wholeTree(node), false) : leafEntry(node);
+  }
   return out;
 }
 
@@ -77,6 +79,8 @@ function leafEntry(node: MemNode): LowerEntry {
     // A file still sharing its lower bytes hands them on (lower arrays are never written); others are copied.
     return { type: 'file', mode: node.mode, mtimeNs: node.mtimeNs, data: node.data.contents() };
   }
-  if (node instanceof MemSymlink) return { type: 'symlink', mode: node.mode, mtimeNs: node.mtimeNs, target: node.target };
+  if (node instanceof MemSymlink) {
+    return { type: 'symlink', mode: node.mode, mtimeNs: node.mtimeNs, target: node.target };
+  }
   return { type: node.type, mode: node.mode, mtimeNs: node.mtimeNs };
 }

@@ -18,7 +18,15 @@ export function statAt(ns: Namespace, start: DirNode, path: string, follow: bool
   return resolve(ns, start, path, follow).stat();
 }
 
-export function setTimesAt(ns: Namespace, start: DirNode, path: string, follow: boolean, atime: TimeSpec, mtime: TimeSpec): void {
+// The positional `follow` flags below mirror the Vfs methods of api.ts one to one.
+export function setTimesAt(
+  ns: Namespace,
+  start: DirNode,
+  path: string,
+  follow: boolean,
+  atime: TimeSpec,
+  mtime: TimeSpec,
+): void {
   const node = resolve(ns, start, path, follow);
   // utimensat(2) with both UTIME_OMIT changes nothing and needs no write access.
   if (atime.kind === 'keep' && mtime.kind === 'keep') return;
@@ -46,8 +54,18 @@ export function symlinkAt(ns: Namespace, target: string, start: DirNode, path: s
   w.dir.symlink(w.name, target);
 }
 
-/** link(2): `follow` is AT_SYMLINK_FOLLOW for the source. (wasmtime p1 refuses follow with EINVAL; that is the WASI layer's call.) */
-export function linkAt(ns: Namespace, fromStart: DirNode, fromPath: string, follow: boolean, toStart: DirNode, toPath: string): void {
+/**
+ * link(2): `follow` is AT_SYMLINK_FOLLOW for the source. (wasmtime p1 refuses follow with EINVAL; that is the WASI
+ * layer's call.)
+ */
+export function linkAt(
+  ns: Namespace,
+  fromStart: DirNode,
+  fromPath: string,
+  follow: boolean,
+  toStart: DirNode,
+  toPath: string,
+): void {
   const source = resolve(ns, fromStart, fromPath, follow);
   const w = createTarget(ns, toStart, toPath, false);
   if (source.fs !== w.dir.fs) fail('EXDEV');

@@ -31,6 +31,14 @@ describe('quota', () => {
     h.close();
   });
 
+  it('truncating a large lower file needs no room for its copy-up', () => {
+    const vfs = makeFs({ quotaBytes: 10, lowers: [dir({ big: file('z'.repeat(1000)) })] });
+    writeFile(vfs, '/big', 'tiny');
+    expect(readFile(vfs, '/big')).toBe('tiny');
+    expect(vfs.usedBytes()).toBe(4);
+    expect(code(() => openFile(vfs, '/big', { write: true }).truncate(11))).toBe('ENOSPC');
+  });
+
   it('frees bytes when the last name and handle go', () => {
     const vfs = makeFs({ quotaBytes: 100 });
     const root = vfs.root();
