@@ -55,7 +55,8 @@ export async function buildFixtures({ quiet = false } = {}) {
   });
   await Promise.all(workers);
   if (failures.length > 0) {
-    throw new Error(`fixtures: ${failures.length} of ${stale.length} programs failed to build\n\n${failures.join('\n\n')}`);
+    const summary = `fixtures: ${failures.length} of ${stale.length} programs failed to build`;
+    throw new Error(`${summary}\n\n${failures.join('\n\n')}`);
   }
   return stale;
 }

@@ -43,15 +43,26 @@ export function hostStat(dev: number, st: BigIntStats): Stat {
     nlink: Number(st.nlink),
     size: Number(st.size),
     mode: Number(st.mode) & 0o7777,
-    atimeNs: st.atimeNs,
-    mtimeNs: st.mtimeNs,
-    ctimeNs: st.ctimeNs,
+    atimeNs: toMicros(st.atimeNs),
+    mtimeNs: toMicros(st.mtimeNs),
+    ctimeNs: toMicros(st.ctimeNs),
   };
 }
 
-/** A time for fs.utimes/futimes (seconds; sub-microsecond precision is lost to the double). */
+/**
+ * Node can set host times only as double seconds (~0.2 us precision), so host times are reported in whole
+ * microseconds: then a time read and written back (a 'keep' in utimensat) comes back exactly as it was read.
+ */
+function toMicros(ns: bigint): bigint {
+  return (ns / 1000n) * 1000n;
+}
+
+/**
+ * A time for fs.utimes/futimes in seconds. Node truncates the double to nanoseconds; half a microsecond of bias
+ * makes that truncation land inside the intended microsecond, so `toMicros` reads back exactly what was set.
+ */
 export function hostTime(spec: TimeSpec, currentNs: bigint): number {
   if (spec.kind === 'now') return Date.now() / 1000;
   const ns = spec.kind === 'keep' ? currentNs : spec.ns;
-  return Number(ns / 1000n) / 1e6;
+  return (Number(ns / 1000n) + 0.5) / 1e6;
 }

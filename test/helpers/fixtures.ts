@@ -44,7 +44,8 @@ export function fixturePath(name: string): string {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`invalid fixture name ${JSON.stringify(name)}`);
   const path = join(FIXTURES_DIR, `${name}.wasm`);
   if (!existsSync(path)) {
-    throw new Error(`fixture ${name} is not built (${path} is missing; source test/programs/${name}.c): run npm run fixtures`);
+    throw new Error(
+      `fixture ${name} is not built (${path} is missing; source test/programs/${name}.c): run npm run fixtures`);
   }
   return path;
 }
