@@ -1,8 +1,12 @@
 /**
- * Test helper: runs a guest program (a fixture built from test/programs) through the real engine — worker, VFS,
- * WASI host — and collects its output. One engine per test file process, reused so tests share warm workers.
+ * Test helpers: run a WASI module through the real engine — worker, VFS, WASI host — and collect its output.
+ * `runGuest` takes a fixture built from test/programs; `runModule` takes any module's bytes (e.g. a real-world
+ * program from an npm package). One engine per test file process, so tests share warm workers and compiled modules.
+ *
+ * Pass the same Uint8Array object on every run of one module: the engine caches compiles by digest and remembers the
+ * digest per array, so a 75 MB module is hashed and compiled once per test file.
  */
-import { createEngine, type Engine, type MountSpec, type RunOptions } from '../../runtime/platform/entry.node.ts';
+import { createEngine, type Engine, type MountSpec } from '../../runtime/platform/entry.node.ts';
 import { fixtureBytes } from './fixtures.ts';
 
 export interface GuestResult {
@@ -21,6 +25,10 @@ export interface GuestOptions {
   mounts?: MountSpec[];
   limits?: { memoryBytes?: number; timeoutMs?: number; storageBytes?: number };
   tty?: boolean;
+  /** argv[0] (default: the module's name). Multi-call binaries pick their tool by it. */
+  argv0?: string;
+  /** Prints one line per WASI call to the guest's stderr (collected into `stderr`). */
+  trace?: boolean;
 }
 
 let shared: Engine | undefined;
@@ -30,19 +38,12 @@ export function testEngine(): Engine {
   return shared;
 }
 
-export async function runGuest(program: string, options: GuestOptions = {}): Promise<GuestResult> {
-  const run: RunOptions = {
-    wasm: fixtureBytes(program),
-    name: program,
-    args: options.args,
-    env: options.env,
-    stdin: options.stdin,
-    workdir: options.workdir,
-    mounts: options.mounts,
-    limits: options.limits,
-    tty: options.tty,
-  };
-  const proc = await testEngine().run(run);
+export function runGuest(program: string, options: GuestOptions = {}): Promise<GuestResult> {
+  return runModule(fixtureBytes(program), program, options);
+}
+
+export async function runModule(wasm: Uint8Array, name: string, options: GuestOptions = {}): Promise<GuestResult> {
+  const proc = await testEngine().run({ wasm, name, ...options });
   const [status, stdout, stderr] = await Promise.all([proc.exited, readText(proc.stdout), readText(proc.stderr)]);
   return { ...status, stdout, stderr };
 }

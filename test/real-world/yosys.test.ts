@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MountSpec } from '../../runtime/platform/entry.node.ts';
-import { runModule } from '../helpers/run-module.ts';
+import { runModule } from '../helpers/run-guest.ts';
 import { ScratchDirs, findPackage, missingReason, packageBytes } from './npm-package.ts';
 
 const TIMEOUT = 60_000;
