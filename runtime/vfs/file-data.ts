@@ -29,6 +29,8 @@ export class FileData {
   private lower: Uint8Array | null;
   /** Blocks on this buffer are views into the lower array: read-only. */
   private lowerBuffer: ArrayBufferLike | null = null;
+  /** Blocks this file owns (holes and views into the lower array own nothing): what it costs in memory. */
+  private owned = 0;
 
   constructor(lower: Uint8Array | null) {
     this.lower = lower;
@@ -38,6 +40,34 @@ export class FileData {
   /** Still exactly the lower layer's bytes, sharing them. */
   isShared(): boolean {
     return this.lower !== null;
+  }
+
+  /**
+   * Bytes of memory this file holds, for the quota: whole blocks, but never more than the file's size (so a small
+   * file costs its size and a sparse file only the blocks written). Shared lower bytes cost nothing.
+   */
+  heldBytes(): number {
+    return Math.min(this.size, this.owned * BLOCK);
+  }
+
+  /** What `heldBytes()` will be after writing `length` bytes at `position`; computed before anything changes. */
+  heldBytesAfterWrite(position: number, length: number): number {
+    const end = position + length;
+    let fresh = 0;
+    if (this.lower !== null) {
+      fresh = Math.floor((end - 1) / BLOCK) - Math.floor(position / BLOCK) + 1; // every written block is copied
+    } else {
+      for (let b = Math.floor(position / BLOCK), last = Math.floor((end - 1) / BLOCK); b <= last; b++) {
+        const blk = this.blocks[b];
+        if (blk === undefined || blk.buffer === this.lowerBuffer) fresh++;
+      }
+    }
+    return Math.min(Math.max(this.size, end), (this.owned + fresh) * BLOCK);
+  }
+
+  /** What `heldBytes()` will be after truncating to `newSize`. */
+  heldBytesAfterTruncate(newSize: number): number {
+    return Math.min(newSize, this.owned * BLOCK);
   }
 
   /** Copies `n` bytes at `position` (all inside the file) into the start of `dst`. */
@@ -96,6 +126,7 @@ export class FileData {
     if (this.lower !== null) this.adoptLower();
     if (newSize < this.size) {
       const keep = Math.ceil(newSize / BLOCK);
+      for (let i = keep; i < this.blocks.length; i++) if (this.isOwned(this.blocks[i])) this.owned--;
       this.blocks.length = keep;
       const b = keep - 1;
       const blk = b >= 0 ? this.blocks[b] : undefined;
@@ -121,6 +152,7 @@ export class FileData {
     this.lower = null;
     this.lowerBuffer = null;
     this.blocks = [];
+    this.owned = 0;
     this.size = 0;
   }
 
@@ -153,8 +185,13 @@ export class FileData {
       return fail('ENOSPC');
     }
     if (old !== undefined) blk.set(old.length <= cap ? old : old.subarray(0, cap));
+    if (!this.isOwned(old)) this.owned++;
     this.blocks[b] = blk;
     return blk;
+  }
+
+  private isOwned(blk: Uint8Array | undefined): boolean {
+    return blk !== undefined && blk.buffer !== this.lowerBuffer;
   }
 }
 

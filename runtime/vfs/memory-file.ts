@@ -3,8 +3,9 @@
  *
  * The bytes live in `FileData` (file-data.ts: 64 KiB blocks, copy-on-write over the lower layer's array). This
  * module adds what POSIX and the container add around them: EFBIG, the quota (charged before any byte changes, so a
- * refused write leaves the file as it was), timestamps, link and open counts. Copy-up is charged in full the first
- * time a lower file changes, as overlayfs copies the whole file into the upper layer.
+ * refused write leaves the file as it was), timestamps, link and open counts. The quota counts memory held (blocks
+ * written, as `du` counts allocated blocks), so a sparse file costs what was written and a changed lower file only
+ * the blocks copied up.
  * Must not: check POSIX preconditions or EROFS on open (the namespace does).
  */
 import type { LowerEntry, OpenFile, Stat, TimeSpec } from './api.ts';
@@ -50,14 +51,14 @@ export class MemFile extends MemNode {
     if (len === 0) return 0;
     const end = position + len;
     if (end > MAX_FILE_BYTES) fail('EFBIG');
-    const size = this.data.size;
-    const after = end > size ? end : size;
+    const before = this.charged();
+    const after = this.data.heldBytesAfterWrite(position, len);
     this.chargeTo(after);
     try {
       this.data.write(src, position);
     } catch (e) {
-      // Out of memory: nothing was written; charge what the file holds now (it may have been copied up).
-      this.fs.quota.release(after - this.charged());
+      // Out of memory: nothing was written; charge what the file holds now.
+      this.fs.quota.release(after - before);
       throw e;
     }
     this.modified();
@@ -66,7 +67,7 @@ export class MemFile extends MemNode {
 
   truncate(newSize: number): void {
     if (newSize > MAX_FILE_BYTES) fail('EFBIG');
-    this.chargeTo(newSize);
+    this.chargeTo(this.data.heldBytesAfterTruncate(newSize));
     this.data.truncate(newSize);
     this.modified();
   }
@@ -78,9 +79,9 @@ export class MemFile extends MemNode {
     this.data.clear();
   }
 
-  /** Bytes this file holds against the quota: none while it shares the lower layer's bytes. */
+  /** Bytes this file holds against the quota: blocks it owns, none while it shares the lower layer's bytes. */
   private charged(): number {
-    return this.data.isShared() ? 0 : this.data.size;
+    return this.data.isShared() ? 0 : this.data.heldBytes();
   }
 
   /** Moves the charge to `bytes` (a lower file's first change charges its whole copy-up); ENOSPC changes nothing. */

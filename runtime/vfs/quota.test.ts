@@ -17,6 +17,22 @@ describe('quota', () => {
     h.close();
   });
 
+  it('charges a sparse file only for the blocks written, not for its holes', () => {
+    const vfs = makeFs({ quotaBytes: 256 * 1024 });
+    const h = openFile(vfs, 'sparse', { write: true, create: true });
+    h.write(enc('end'), 4 * 2 ** 30); // a 4 GiB hole, then one block
+    expect(h.size()).toBe(4 * 2 ** 30 + 3);
+    expect(vfs.usedBytes()).toBe(65536);
+    h.truncate(8 * 2 ** 30); // growing adds a hole, no memory
+    expect(vfs.usedBytes()).toBe(65536);
+    for (let i = 1; i <= 3; i++) h.write(enc('x'), i * 2 ** 30);
+    expect(vfs.usedBytes()).toBe(4 * 65536);
+    expect(code(() => h.write(enc('x'), 5 * 2 ** 30))).toBe('ENOSPC'); // a fifth block exceeds 256 KiB
+    h.truncate(0);
+    expect(vfs.usedBytes()).toBe(0);
+    h.close();
+  });
+
   it('counts tmpfs mounts, not lower layers; copy-up is charged', () => {
     const vfs = makeFs({
       quotaBytes: 100,

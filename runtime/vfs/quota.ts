@@ -1,7 +1,7 @@
 /**
  * vfs quota: the container's storage budget, shared by the upper layer and every tmpfs mount of one container.
  *
- * Counts logical file bytes (what `du --apparent-size` shows), not buffer capacity. Callers charge before they change
+ * Counts bytes of memory files hold (allocated blocks, capped at each file's size), as `du` counts allocated blocks. Callers charge before they change
  * anything, so a refused write leaves the file untouched. Must not: know about files or layers.
  */
 import { fail } from './errors.ts';
