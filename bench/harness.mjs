@@ -5,11 +5,19 @@
 // into its C++ syscalls (nodejs/node#52402, #53087). A task that dies that way is rerun once with
 // --no-turbo-fast-api-calls, and the rerun is listed in `retries` so the report can say so.
 import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
 
 export const retries = [];
+
+/** Children put their scratch files (node:wasi's preopened directory) under one directory that `cleanup` removes,
+ *  so a child killed at its time limit leaves nothing behind. */
+const scratch = mkdtempSync(join(tmpdir(), 'wasmbox-bench-'));
+export const cleanup = () => rmSync(scratch, { recursive: true, force: true });
 
 export async function runTask(task, timeoutMs) {
   const outcome = await runOnce(task, timeoutMs);
@@ -24,6 +32,7 @@ function runOnce(task, timeoutMs) {
     const child = fork(CHILD, [JSON.stringify(task)], {
       execArgv: ['--no-warnings', ...(task.execArgv ?? [])],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, TMPDIR: scratch },
     });
     let message = null;
     let stderr = '';

@@ -29,6 +29,9 @@ export const FOOTNOTES = `
 Ratios are time(host) / time(node:wasi) measured in this run (for containers/s: node:wasi's time per container
 over the host's). Each cell is a median over repetitions after a checked warmup run (output and exit code verified).
 Every peer runs in its own Node process, one at a time; a peer that errors, traps or exceeds its time limit is n/a.
+Rows with tight targets (warm hello, CPU, stdout, 10k files) run the hosts in turn 2-4 times (a fresh process each
+time) and pool the samples, so load from other processes on this shared 2-core machine spreads over every host; the
+CPU row also shows the ratio of the fastest runs (interference only ever adds time to a compute loop).
 
 - **wasmbox**: the public API of the built \`dist/index.js\` (\`createEngine\`, \`engine.run\`); each run is a container in a
   pooled worker with a fresh in-memory filesystem; stdout and stderr are consumed as Web streams into counting sinks,

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { retries, runTask } from './harness.mjs';
+import { cleanup, retries, runTask } from './harness.mjs';
 import { BASELINE, PEERS } from './peers/index.mjs';
 import { FOOTNOTES, markdownTable } from './report.mjs';
 import { apps } from './rows/apps.mjs';
@@ -40,6 +40,7 @@ for (const [id, measure] of ROWS) {
   rows.push(...(Array.isArray(produced) ? produced : [produced]));
 }
 const seconds = (performance.now() - started) / 1000;
+cleanup();
 
 const table = markdownTable(rows, peerNames);
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.versions.node}`;

@@ -10,7 +10,7 @@ export const name = 'node:wasi';
 export const concurrent = false;
 
 export async function createPeer() {
-  const root = mkdtempSync(join(tmpdir(), 'wasmbox-bench-'));
+  const root = mkdtempSync(join(tmpdir(), 'node-wasi-'));
   const devNull = openSync('/dev/null', 'w');
   const noInput = openSync('/dev/null', 'r');
   const errPath = join(root, '.stderr');
