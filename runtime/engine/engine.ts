@@ -12,6 +12,7 @@
  */
 import type { Platform } from '../platform/platform.ts';
 import { startProcess, type ContainerProcess } from '../process/container-process.ts';
+import { ChannelPool } from '../process/channel-pool.ts';
 import { WorkerPool } from '../process/worker-pool.ts';
 import { WasmboxError } from '../shared/errors.ts';
 import { ModuleCache } from './module-cache.ts';
@@ -28,19 +29,20 @@ export interface EngineOptions {
 }
 
 export class Engine {
-  private readonly pool: WorkerPool;
+  private readonly workers: WorkerPool;
+  private readonly channels = new ChannelPool();
   private readonly modules = new ModuleCache();
   private readonly warmWorkers: number;
   private closed = false;
 
   constructor(private readonly options: EngineOptions) {
     this.warmWorkers = options.warmWorkers ?? 2;
-    this.pool = new WorkerPool(options.platform, { maxIdle: this.warmWorkers });
+    this.workers = new WorkerPool(options.platform, { maxIdle: this.warmWorkers });
   }
 
   /** Starts idle workers now so the next runs start without spawning a thread. */
   async warm(count = this.warmWorkers): Promise<void> {
-    await this.pool.prewarm(count);
+    await this.workers.prewarm(count);
   }
 
   /**
@@ -50,8 +52,16 @@ export class Engine {
   async run(options: RunOptions): Promise<ContainerProcess> {
     if (this.closed) throw new WasmboxError('FailedPrecondition', 'engine is closed');
     const resolved = resolveRunOptions(options, { hostDirs: this.options.platform.hostDirs });
-    const prepared = await this.modules.prepare(resolved.wasm, resolved.name, resolved.memoryLimitBytes);
-    const process = startProcess(this.pool, {
+    // Take the worker first: a cold engine spawns its thread while the module is hashed and compiled.
+    const worker = this.workers.acquire();
+    let prepared;
+    try {
+      prepared = await this.modules.prepare(resolved.wasm, resolved.name, resolved.memoryLimitBytes);
+    } catch (error) {
+      this.workers.release(worker);
+      throw error;
+    }
+    const process = startProcess({ workers: this.workers, channels: this.channels }, worker, {
       module: prepared.module,
       args: resolved.args,
       env: resolved.env,
@@ -72,6 +82,6 @@ export class Engine {
   /** Terminates idle workers. Running processes keep running until they end or are killed. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.pool.close();
+    await this.workers.close();
   }
 }

@@ -20,13 +20,22 @@ const WRITER_CLOSED = 2;
 const READER_CLOSED = 3;
 const HEADER_BYTES = 16;
 
-export const DEFAULT_CHANNEL_CAPACITY = 1 << 20;
+/**
+ * 64 KiB, as a Linux pipe: enough to keep a writer busy while the reader drains, small enough that a new channel
+ * costs few fresh pages (first touches of fresh memory dominate short runs) and can be pooled cheaply.
+ */
+export const DEFAULT_CHANNEL_CAPACITY = 1 << 16;
 
 export function createChannelBuffer(capacity = DEFAULT_CHANNEL_CAPACITY): SharedArrayBuffer {
   if (capacity <= 0 || capacity > 1 << 30 || (capacity & (capacity - 1)) !== 0) {
     throw new RangeError(`channel capacity must be a power of two up to 1 GiB, got ${capacity}`);
   }
   return new SharedArrayBuffer(HEADER_BYTES + capacity);
+}
+
+/** Makes a used channel buffer like new (empty, open) so it can carry another container's stdio. */
+export function resetChannelBuffer(buffer: SharedArrayBuffer): void {
+  new Int32Array(buffer, 0, HEADER_BYTES / 4).fill(0);
 }
 
 class ChannelView {

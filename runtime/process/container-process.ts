@@ -1,7 +1,7 @@
 /**
  * process container-process: the host's handle on one running guest.
  *
- * Lifecycle: `startProcess` takes a pooled worker, wires the stdio channels and calls the worker's `run`. The
+ * Lifecycle: `startProcess` takes a worker from the pool, wires the stdio channels and calls the worker's `run`. The
  * process ends exactly once, by whichever comes first: the guest finishing (exit, trap, oom), `kill()`, the
  * timeout, or the worker crashing. `exited` then resolves with the typed status; output already written stays
  * readable from `stdout`/`stderr` until their end. Only a worker whose guest finished by itself goes back to the pool.
@@ -12,7 +12,9 @@
  */
 import { WasmboxError } from '../shared/errors.ts';
 import type { ContainerFsSpec } from '../vfs/api.ts';
-import { AsyncReader, AsyncWriter, createChannelBuffer } from './byte-channel.ts';
+import type { WorkerHandle } from '../platform/platform.ts';
+import { AsyncReader, AsyncWriter } from './byte-channel.ts';
+import type { ChannelPool } from './channel-pool.ts';
 import { type ExitStatus, KILLED_EXIT_CODE } from './exit-status.ts';
 import type { RunRequest } from './protocol.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -38,15 +40,26 @@ export interface ContainerProcess {
   kill(): void;
 }
 
-export function startProcess(pool: WorkerPool, spec: ProcessSpec): ContainerProcess {
-  const stdoutBuffer = createChannelBuffer();
-  const stderrBuffer = createChannelBuffer();
-  const stdinBuffer = spec.stdin === 'pipe' ? createChannelBuffer(1 << 16) : null;
+export interface ProcessResources {
+  workers: WorkerPool;
+  channels: ChannelPool;
+}
+
+/** Starts `spec` on `worker` (taken from `resources.workers`; it goes back there or is discarded at the end). */
+export function startProcess(resources: ProcessResources, worker: WorkerHandle, spec: ProcessSpec): ContainerProcess {
+  const pool = resources.workers;
+  const stdoutBuffer = resources.channels.acquire();
+  const stderrBuffer = resources.channels.acquire();
+  const stdinBuffer = spec.stdin === 'pipe' ? resources.channels.acquire() : null;
   const stdout = new AsyncReader(stdoutBuffer);
   const stderr = new AsyncReader(stderrBuffer);
   const stdin = stdinBuffer ? new AsyncWriter(stdinBuffer) : null;
+  // Each buffer is recycled once the guest finished by itself and the host side is done with it. After a kill the
+  // dying worker may still touch its buffers, so those are left to the garbage collector.
+  const recycleStdout = recycler(resources.channels, stdoutBuffer);
+  const recycleStderr = recycler(resources.channels, stderrBuffer);
+  const recycleStdin = stdinBuffer ? recycler(resources.channels, stdinBuffer) : () => undefined;
 
-  const worker = pool.acquire();
   let settle!: (status: ExitStatus) => void;
   let fail!: (error: Error) => void;
   const exited = new Promise<ExitStatus>((resolve, reject) => {
@@ -62,12 +75,18 @@ export function startProcess(pool: WorkerPool, spec: ProcessSpec): ContainerProc
     ended = true;
     unsubscribeCrash();
     if (timer !== undefined) clearTimeout(timer);
-    if (reusable) pool.release(worker);
-    else pool.discard(worker);
     // The worker can no longer write: let readers see end of data, and stop accepting input.
     stdout.closeWriter();
     stderr.closeWriter();
     stdin?.closeReader();
+    if (reusable) {
+      pool.release(worker);
+      recycleStdout();
+      recycleStderr();
+      recycleStdin();
+    } else {
+      pool.discard(worker);
+    }
     if (outcome instanceof Error) fail(outcome);
     else settle(outcome);
   };
@@ -108,40 +127,55 @@ export function startProcess(pool: WorkerPool, spec: ProcessSpec): ContainerProc
   );
 
   return {
-    stdin: stdin ? stdinStream(stdin) : null,
-    stdout: outputStream(stdout),
-    stderr: outputStream(stderr),
+    stdin: stdin ? stdinStream(stdin, recycleStdin) : null,
+    stdout: outputStream(stdout, recycleStdout),
+    stderr: outputStream(stderr, recycleStderr),
     exited,
     kill: () => end({ code: KILLED_EXIT_CODE, reason: 'killed', message: 'killed' }, false),
   };
 }
 
-function outputStream(reader: AsyncReader): ReadableStream<Uint8Array> {
+/** Returns a function that recycles `buffer` on its second call: one call per user (worker side, host side). */
+function recycler(channels: ChannelPool, buffer: SharedArrayBuffer): () => void {
+  let users = 2;
+  return () => {
+    if (--users === 0) channels.release(buffer);
+  };
+}
+
+function outputStream(reader: AsyncReader, done: () => void): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         const chunk = await reader.read();
-        if (chunk === null) controller.close();
-        else controller.enqueue(chunk);
+        if (chunk !== null) {
+          controller.enqueue(chunk);
+          return;
+        }
+        controller.close();
+        done();
       },
       cancel() {
         reader.closeReader(); // later guest writes are discarded instead of blocking it
+        done();
       },
     },
     { highWaterMark: 0 },
   );
 }
 
-function stdinStream(writer: AsyncWriter): WritableStream<Uint8Array> {
+function stdinStream(writer: AsyncWriter, done: () => void): WritableStream<Uint8Array> {
+  let finished = false;
+  const finish = (): void => {
+    writer.closeWriter();
+    if (!finished) done();
+    finished = true;
+  };
   return new WritableStream<Uint8Array>({
     async write(chunk) {
       await writer.write(chunk); // false = the guest is gone; like a closed pipe, the data is dropped
     },
-    close() {
-      writer.closeWriter();
-    },
-    abort() {
-      writer.closeWriter();
-    },
+    close: finish,
+    abort: finish,
   });
 }

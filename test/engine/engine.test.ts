@@ -35,6 +35,18 @@ describe('running a module', () => {
     }
   });
 
+  it('keeps the output of concurrent containers apart (channels are recycled between containers)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => runGuest('args_env', { args: [`container-${round}-${i}`] })),
+      );
+      results.forEach((result, i) => {
+        expect(result.stdout).toContain(`container-${round}-${i}`);
+        expect(result.stdout.match(/container-\d+-\d+/g)).toEqual([`container-${round}-${i}`]);
+      });
+    }
+  });
+
   it('delivers all output of a fast writer in order through the bounded channel', async () => {
     const result = await runGuest('write_lines', { args: ['200000'] });
     expect(result.code).toBe(0);
