@@ -6,19 +6,31 @@
  * `Atomics.waitAsync` (the host's side: it must never block its event loop). Being bounded, a fast writer waits for
  * the reader, so host memory stays bounded whatever the guest prints.
  *
- * Layout: a 16-byte header of Int32 slots, then `capacity` bytes of ring. `write` and `read` are byte counters that
- * wrap at 2^32 (used bytes = (write - read) >>> 0), so no slot is wasted to tell full from empty.
+ * Layout: a header of Int32 slots, then `capacity` bytes of ring. `write` and `read` are byte counters that wrap at
+ * 2^32 (used bytes = (write - read) >>> 0), so no slot is wasted to tell full from empty.
  * Either side may close: the writer's close means end of data; the reader's close means "nobody listens": writes
  * are then discarded, as with a pipe whose reader went away (there is no SIGPIPE in WASI p1).
+ *
+ * Waking (the hot path's main cost is waking the other thread, so it is done only when someone sleeps):
+ * each direction has an event sequence (bumped after every publish and on close) and a "sleeping" flag. A waiter
+ * reads the sequence, raises its flag, re-checks its condition, then waits for the sequence to move. A publisher
+ * stores its counter, bumps the sequence, and notifies only if it takes the flag down (an atomic exchange, so one
+ * sleep costs one notify however many writes come before the sleeper runs). With sequentially consistent atomics
+ * either the waiter's re-check sees the new data or the publisher sees the flag: no wake-up is lost, and a reader
+ * that is busy anyway costs the writer nothing.
  *
  * Must not: allocate on the synchronous hot path, or depend on worker/Node APIs (shared by Node and browser).
  */
 
-const WRITE = 0;
-const READ = 1;
+const WRITE = 0; // bytes written (wrapping counter)
+const READ = 1; // bytes read (wrapping counter)
 const WRITER_CLOSED = 2;
 const READER_CLOSED = 3;
-const HEADER_BYTES = 16;
+const DATA_EVENTS = 4; // bumped when data arrives or the writer closes; readers wait on it
+const SPACE_EVENTS = 5; // bumped when room appears or the reader closes; writers wait on it
+const READER_SLEEPING = 6;
+const WRITER_SLEEPING = 7;
+const HEADER_BYTES = 32;
 
 /**
  * 64 KiB, as a Linux pipe: enough to keep a writer busy while the reader drains, small enough that a new channel
@@ -71,6 +83,29 @@ class ChannelView {
     if (first < dst.length) dst.set(this.ring.subarray(0, dst.length - first), first);
   }
 
+  /** Publishes bytes written up to `write`; wakes the reader only if it sleeps. */
+  protected publishWrite(write: number): void {
+    Atomics.store(this.header, WRITE, write);
+    Atomics.add(this.header, DATA_EVENTS, 1);
+    if (Atomics.exchange(this.header, READER_SLEEPING, 0) !== 0) Atomics.notify(this.header, DATA_EVENTS);
+  }
+
+  /** Publishes bytes consumed up to `read`; wakes the writer only if it sleeps. */
+  protected publishRead(read: number): void {
+    Atomics.store(this.header, READ, read);
+    Atomics.add(this.header, SPACE_EVENTS, 1);
+    if (Atomics.exchange(this.header, WRITER_SLEEPING, 0) !== 0) Atomics.notify(this.header, SPACE_EVENTS);
+  }
+
+  /** Sequence value to wait on; read it before checking the condition you wait for. */
+  protected dataEvents(): number {
+    return Atomics.load(this.header, DATA_EVENTS);
+  }
+
+  protected spaceEvents(): number {
+    return Atomics.load(this.header, SPACE_EVENTS);
+  }
+
   get writerClosed(): boolean {
     return Atomics.load(this.header, WRITER_CLOSED) !== 0;
   }
@@ -81,33 +116,53 @@ class ChannelView {
 
   closeWriter(): void {
     Atomics.store(this.header, WRITER_CLOSED, 1);
-    Atomics.notify(this.header, WRITE);
+    Atomics.add(this.header, DATA_EVENTS, 1);
+    Atomics.notify(this.header, DATA_EVENTS);
   }
 
   closeReader(): void {
     Atomics.store(this.header, READER_CLOSED, 1);
-    Atomics.notify(this.header, READ);
+    Atomics.add(this.header, SPACE_EVENTS, 1);
+    Atomics.notify(this.header, SPACE_EVENTS);
+  }
+
+  /** Blocks the thread until `slot` moves from `seen` (or `timeoutMs` passes), flagging `sleeping` meanwhile. */
+  protected sleep(slot: number, sleeping: number, seen: number, ready: () => boolean, timeoutMs?: number): void {
+    Atomics.store(this.header, sleeping, 1);
+    if (!ready()) Atomics.wait(this.header, slot, seen, timeoutMs);
+    Atomics.store(this.header, sleeping, 0);
+  }
+
+  /** Awaits `slot` moving from `seen` without blocking the event loop, flagging `sleeping` meanwhile. */
+  protected async sleepAsync(slot: number, sleeping: number, seen: number, ready: () => boolean): Promise<void> {
+    Atomics.store(this.header, sleeping, 1);
+    try {
+      if (!ready()) await changed(this.header, slot, seen);
+    } finally {
+      Atomics.store(this.header, sleeping, 0);
+    }
   }
 }
 
 /** The blocking writer (a guest's stdout/stderr, in its worker). */
 export class BlockingWriter extends ChannelView {
+  private readonly hasRoom = (): boolean => this.readerClosed || this.used() < this.capacity;
+
   /** Writes all of `src`, waiting while the ring is full. Returns early (discarding) once the reader has closed. */
   write(src: Uint8Array): void {
     let offset = 0;
     while (offset < src.length) {
       if (this.readerClosed) return;
-      const read = Atomics.load(this.header, READ);
+      const seen = this.spaceEvents();
       const write = Atomics.load(this.header, WRITE);
-      const free = this.capacity - ((write - read) >>> 0);
+      const free = this.capacity - ((write - Atomics.load(this.header, READ)) >>> 0);
       if (free === 0) {
-        Atomics.wait(this.header, READ, read);
+        this.sleep(SPACE_EVENTS, WRITER_SLEEPING, seen, this.hasRoom);
         continue;
       }
       const n = Math.min(free, src.length - offset);
       this.copyIn(n === src.length ? src : src.subarray(offset, offset + n), write);
-      Atomics.store(this.header, WRITE, (write + n) | 0);
-      Atomics.notify(this.header, WRITE);
+      this.publishWrite((write + n) | 0);
       offset += n;
     }
   }
@@ -115,22 +170,23 @@ export class BlockingWriter extends ChannelView {
 
 /** The blocking reader (a guest's stdin, in its worker). */
 export class BlockingReader extends ChannelView {
+  private readonly hasData = (): boolean => this.used() > 0 || this.writerClosed;
+
   /** Blocks until data or end of input; returns the count copied (0 = end of input). */
   read(dst: Uint8Array): number {
     if (dst.length === 0) return 0;
     for (;;) {
-      const write = Atomics.load(this.header, WRITE);
+      const seen = this.dataEvents();
       const read = Atomics.load(this.header, READ);
-      const used = (write - read) >>> 0;
+      const used = (Atomics.load(this.header, WRITE) - read) >>> 0;
       if (used > 0) {
         const n = Math.min(used, dst.length);
         this.copyOut(n === dst.length ? dst : dst.subarray(0, n), read);
-        Atomics.store(this.header, READ, (read + n) | 0);
-        Atomics.notify(this.header, READ);
+        this.publishRead((read + n) | 0);
         return n;
       }
       if (this.writerClosed) return 0;
-      Atomics.wait(this.header, WRITE, write);
+      this.sleep(DATA_EVENTS, READER_SLEEPING, seen, this.hasData);
     }
   }
 
@@ -138,11 +194,11 @@ export class BlockingReader extends ChannelView {
   waitReadable(timeoutMs: number): boolean {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const write = Atomics.load(this.header, WRITE);
-      if (this.used() > 0 || this.writerClosed) return true;
+      const seen = this.dataEvents();
+      if (this.hasData()) return true;
       const left = deadline - performance.now();
       if (left <= 0) return false;
-      Atomics.wait(this.header, WRITE, write, left === Infinity ? undefined : left);
+      this.sleep(DATA_EVENTS, READER_SLEEPING, seen, this.hasData, left === Infinity ? undefined : left);
     }
   }
 }
@@ -162,46 +218,63 @@ async function changed(header: Int32Array, index: number, value: number): Promis
   while (Atomics.load(header, index) === value) await new Promise((r) => setTimeout(r, 1));
 }
 
+/** Resolves after the event loop has run once (a macrotask, far shorter than a timer's minimum delay). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
 /** The host's asynchronous reader (a guest's stdout/stderr). */
 export class AsyncReader extends ChannelView {
+  private readonly hasData = (): boolean => this.used() > 0 || this.writerClosed;
+
   /** Resolves with the next bytes (everything available, coalescing many guest writes), or null at end of data. */
   async read(maxBytes = this.capacity): Promise<Uint8Array | null> {
-    for (;;) {
+    for (let woken = false; ; woken = true) {
+      // Just woken by a small write from a guest that is still writing: give it one event-loop turn to write more,
+      // so the host handles a few large chunks instead of one per guest write (the per-chunk cost is the host's).
+      if (woken && this.used() < this.capacity / 4 && !this.writerClosed) await nextTurn();
+      const seen = this.dataEvents();
       const closed = this.writerClosed;
-      const write = Atomics.load(this.header, WRITE);
       const read = Atomics.load(this.header, READ);
-      const used = (write - read) >>> 0;
+      const used = (Atomics.load(this.header, WRITE) - read) >>> 0;
       if (used > 0) {
         const chunk = new Uint8Array(Math.min(used, maxBytes));
         this.copyOut(chunk, read);
-        Atomics.store(this.header, READ, (read + chunk.length) | 0);
-        Atomics.notify(this.header, READ);
+        this.publishRead((read + chunk.length) | 0);
         return chunk;
       }
       if (closed) return null;
-      await changed(this.header, WRITE, write);
+      await this.sleepAsync(DATA_EVENTS, READER_SLEEPING, seen, this.hasData);
     }
   }
 }
 
 /** The host's asynchronous writer (a guest's stdin). */
 export class AsyncWriter extends ChannelView {
+  private readonly hasRoom = (): boolean => this.readerClosed || this.used() < this.capacity;
+
   /** Writes all of `src`, awaiting room. Resolves false if the reader is gone (the data was not delivered). */
   async write(src: Uint8Array): Promise<boolean> {
     let offset = 0;
     while (offset < src.length) {
       if (this.readerClosed) return false;
-      const read = Atomics.load(this.header, READ);
+      const seen = this.spaceEvents();
       const write = Atomics.load(this.header, WRITE);
-      const free = this.capacity - ((write - read) >>> 0);
+      const free = this.capacity - ((write - Atomics.load(this.header, READ)) >>> 0);
       if (free === 0) {
-        await changed(this.header, READ, read);
+        await this.sleepAsync(SPACE_EVENTS, WRITER_SLEEPING, seen, this.hasRoom);
         continue;
       }
       const n = Math.min(free, src.length - offset);
       this.copyIn(src.subarray(offset, offset + n), write);
-      Atomics.store(this.header, WRITE, (write + n) | 0);
-      Atomics.notify(this.header, WRITE);
+      this.publishWrite((write + n) | 0);
       offset += n;
     }
     return true;
