@@ -1,7 +1,7 @@
 // `npm start`: runs the bundled example programs through the wasmbox CLI, each in its own container.
 // (The playground page with example images replaces this in a later issue.)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +10,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/cli.js');
 const fixture = (name) => join(root, '.cache/fixtures', `${name}.wasm`);
 const shared = mkdtempSync(join(tmpdir(), 'wasmbox-demo-'));
-writeFileSync(join(shared, 'greeting.txt'), 'a file from the host, mounted read-only\n');
 
 const steps = [
   ['hello', ['run', fixture('hello')]],
   ['args and env', ['run', '-e', 'WHO=wasmbox', fixture('args_env'), 'one', 'two']],
-  ['a read-only bind mount', ['run', '-v', `${shared}:/data:ro`, fixture('cat_stdin')], 'piped through stdin\n'],
+  ['stdin streamed with -i', ['run', '-i', fixture('cat_stdin')], 'piped through stdin\n'],
+  ['a host directory mounted at /data: the file lands on the host', ['run', '-v', `${shared}:/data`, fixture('file_rw'), '/data/blob.bin', '4']],
   ['a 1 s timeout on a program that spins forever (exit 137)', ['run', '--timeout', '1s', fixture('spin')]],
   ['a 32 MiB memory cap on a program that wants 256 MiB', ['run', '--memory', '32m', fixture('alloc'), '256']],
 ];
@@ -24,4 +24,5 @@ for (const [title, args, input] of steps) {
   const result = spawnSync(process.execPath, [cli, ...args], { stdio: [input ? 'pipe' : 'inherit', 'inherit', 'inherit'], input });
   console.log(`(exit ${result.status})`);
 }
+console.log(`\nhost side: ${join(shared, 'blob.bin')} is ${statSync(join(shared, 'blob.bin')).size} bytes`);
 rmSync(shared, { recursive: true, force: true });
