@@ -87,6 +87,11 @@ class ChannelView {
   protected publishWrite(write: number): void {
     Atomics.store(this.header, WRITE, write);
     Atomics.add(this.header, DATA_EVENTS, 1);
+    this.wakeReader();
+  }
+
+  /** Wakes a sleeping reader (one notify per sleep: the exchange takes its flag down). */
+  protected wakeReader(): void {
     if (Atomics.exchange(this.header, READER_SLEEPING, 0) !== 0) Atomics.notify(this.header, DATA_EVENTS);
   }
 
@@ -133,18 +138,34 @@ class ChannelView {
     Atomics.store(this.header, sleeping, 0);
   }
 
-  /** Awaits `slot` moving from `seen` without blocking the event loop, flagging `sleeping` meanwhile. */
-  protected async sleepAsync(slot: number, sleeping: number, seen: number, ready: () => boolean): Promise<void> {
+  /**
+   * Awaits `slot` moving from `seen` (or `timeoutMs` passing) without blocking the event loop, flagging `sleeping`
+   * meanwhile.
+   */
+  protected async sleepAsync(
+    slot: number,
+    sleeping: number,
+    seen: number,
+    ready: () => boolean,
+    timeoutMs?: number,
+  ): Promise<void> {
     Atomics.store(this.header, sleeping, 1);
     try {
-      if (!ready()) await changed(this.header, slot, seen);
+      if (!ready()) await changed(this.header, slot, seen, timeoutMs);
     } finally {
       Atomics.store(this.header, sleeping, 0);
     }
   }
 }
 
-/** The blocking writer (a guest's stdout/stderr, in its worker). */
+/**
+ * The blocking writer (a guest's stdout/stderr, in its worker).
+ *
+ * Waking the host costs more than a small write, so a write wakes a sleeping reader only once a quarter of the ring
+ * is used; smaller amounts wait for `flush()` (which the worker calls before the guest blocks or ends) or for the
+ * reader's own periodic look (`READER_POLL_MS`). Output thus reaches the host in few large chunks during a burst
+ * and within a few milliseconds otherwise.
+ */
 export class BlockingWriter extends ChannelView {
   private readonly hasRoom = (): boolean => this.readerClosed || this.used() < this.capacity;
 
@@ -162,9 +183,17 @@ export class BlockingWriter extends ChannelView {
       }
       const n = Math.min(free, src.length - offset);
       this.copyIn(n === src.length ? src : src.subarray(offset, offset + n), write);
-      this.publishWrite((write + n) | 0);
+      const next = (write + n) | 0;
+      Atomics.store(this.header, WRITE, next);
+      Atomics.add(this.header, DATA_EVENTS, 1);
+      if (((next - Atomics.load(this.header, READ)) >>> 0) >= this.capacity / 4) this.wakeReader();
       offset += n;
     }
+  }
+
+  /** Makes everything written so far visible to a sleeping reader now (before the guest blocks or ends). */
+  flush(): void {
+    if (this.used() > 0) this.wakeReader();
   }
 }
 
@@ -204,31 +233,25 @@ export class BlockingReader extends ChannelView {
 }
 
 type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
-const waitAsync = (Atomics as unknown as { waitAsync?: (a: Int32Array, i: number, v: number) => WaitAsyncResult })
-  .waitAsync;
+type WaitAsync = (a: Int32Array, i: number, v: number, timeoutMs?: number) => WaitAsyncResult;
+const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 
-/** Awaits a change of `header[index]` from `value` without blocking the event loop. */
-async function changed(header: Int32Array, index: number, value: number): Promise<void> {
+/** Awaits a change of `header[index]` from `value` (or `timeoutMs`) without blocking the event loop. */
+async function changed(header: Int32Array, index: number, value: number, timeoutMs = Infinity): Promise<void> {
   if (waitAsync) {
-    const result = waitAsync(header, index, value);
+    const result = waitAsync(header, index, value, timeoutMs);
     if (result.async) await result.value;
     return;
   }
   // Browsers without Atomics.waitAsync: poll. Slower, never wrong.
-  while (Atomics.load(header, index) === value) await new Promise((r) => setTimeout(r, 1));
+  const deadline = performance.now() + timeoutMs;
+  while (Atomics.load(header, index) === value && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1));
+  }
 }
 
-/** Resolves after the event loop has run once (a macrotask, far shorter than a timer's minimum delay). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
+/** How often a sleeping host reader looks for output the guest wrote without waking it (see `BlockingWriter`). */
+export const READER_POLL_MS = 5;
 
 /** The host's asynchronous reader (a guest's stdout/stderr). */
 export class AsyncReader extends ChannelView {
@@ -236,10 +259,7 @@ export class AsyncReader extends ChannelView {
 
   /** Resolves with the next bytes (everything available, coalescing many guest writes), or null at end of data. */
   async read(maxBytes = this.capacity): Promise<Uint8Array | null> {
-    for (let woken = false; ; woken = true) {
-      // Just woken by a small write from a guest that is still writing: give it one event-loop turn to write more,
-      // so the host handles a few large chunks instead of one per guest write (the per-chunk cost is the host's).
-      if (woken && this.used() < this.capacity / 4 && !this.writerClosed) await nextTurn();
+    for (;;) {
       const seen = this.dataEvents();
       const closed = this.writerClosed;
       const read = Atomics.load(this.header, READ);
@@ -251,7 +271,7 @@ export class AsyncReader extends ChannelView {
         return chunk;
       }
       if (closed) return null;
-      await this.sleepAsync(DATA_EVENTS, READER_SLEEPING, seen, this.hasData);
+      await this.sleepAsync(DATA_EVENTS, READER_SLEEPING, seen, this.hasData, READER_POLL_MS);
     }
   }
 }

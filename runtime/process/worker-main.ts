@@ -67,12 +67,20 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
     const code = error instanceof FsError ? error.code : String(error);
     return { reason: 'error', error: { kind: 'FailedPrecondition', message: `cannot set up the container filesystem: ${code}` } };
   }
+  // Output is flushed to the host before every call that may block, so a prompt shows before the guest waits.
+  const flush = (): void => {
+    deps.stdout.flush();
+    deps.stderr.flush();
+  };
   const io: HostIo = {
-    stdin: request.stdin ? channelInput(new BlockingReader(request.stdin)) : closedInput,
+    stdin: request.stdin ? channelInput(new BlockingReader(request.stdin), flush) : closedInput,
     stdout: deps.stdout,
     stderr: deps.stderr,
     tty: request.tty,
-    sleep: deps.sleep,
+    sleep: (ns) => {
+      flush();
+      deps.sleep(ns);
+    },
     randomFill: deps.randomFill,
   };
   const encoder = new TextEncoder();
@@ -100,10 +108,16 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
 
 const closedInput: InputSource = { read: () => 0, waitReadable: () => true };
 
-function channelInput(reader: BlockingReader): InputSource {
+function channelInput(reader: BlockingReader, flush: () => void): InputSource {
   return {
-    read: (dst) => reader.read(dst),
-    waitReadable: (timeoutNs) => reader.waitReadable(timeoutNs === null ? Infinity : Number(timeoutNs) / 1e6),
+    read: (dst) => {
+      flush();
+      return reader.read(dst);
+    },
+    waitReadable: (timeoutNs) => {
+      flush();
+      return reader.waitReadable(timeoutNs === null ? Infinity : Number(timeoutNs) / 1e6);
+    },
   };
 }
 
