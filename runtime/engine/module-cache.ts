@@ -23,6 +23,8 @@ export interface PreparedModule {
 export class ModuleCache {
   private readonly compiled = new Map<string, Promise<PreparedModule>>();
   private readonly digests = new WeakMap<Uint8Array, Promise<string>>();
+  /** Cheap fingerprints (size and sampled bytes) of cached content, to tell new content before hashing it. */
+  private readonly fingerprints = new Set<string>();
 
   /**
    * Validates, caps and compiles `bytes` (`name` is used in error messages, e.g. the file path).
@@ -32,12 +34,22 @@ export class ModuleCache {
   async prepare(bytes: Uint8Array, name: string, memoryLimitBytes: number | null): Promise<PreparedModule> {
     checkRunnable(bytes, name);
     const maxPages = memoryLimitBytes === null ? null : Math.max(1, Math.floor(memoryLimitBytes / WASM_PAGE));
-    const key = `${await this.digest(bytes)}/${maxPages ?? 'none'}`;
+    const cap = `${maxPages ?? 'none'}`;
+    // Content never seen before (no cached module has its fingerprint) is compiled while it is hashed: hashing a
+    // 75 MB module takes as long as compiling it. Otherwise the digest decides, so equal content compiles once.
+    const fingerprint = `${fingerprintOf(bytes)}/${cap}`;
+    const early = this.fingerprints.has(fingerprint) ? null : compile(bytes, name, maxPages);
+    early?.catch(() => undefined); // awaited below, or dropped when the digest finds a cached module
+    const key = `${await this.digest(bytes)}/${cap}`;
     let entry = this.compiled.get(key);
     if (!entry) {
-      entry = compile(bytes, name, maxPages);
+      entry = early ?? compile(bytes, name, maxPages);
       this.compiled.set(key, entry);
-      entry.catch(() => this.compiled.delete(key)); // do not cache failures
+      this.fingerprints.add(fingerprint);
+      entry.catch(() => {
+        this.compiled.delete(key); // do not cache failures
+        this.fingerprints.delete(fingerprint);
+      });
     }
     return entry;
   }
@@ -109,6 +121,16 @@ function checkRunnable(bytes: Uint8Array, name: string): void {
 function notRunnable(name: string, error: unknown): WasmboxError {
   const detail = error instanceof WasmFormatError || error instanceof Error ? error.message : String(error);
   return new WasmboxError('NotRunnable', `${name} is not a valid WebAssembly module: ${detail}`, { cause: error });
+}
+
+/** Size plus 8 sampled 32-byte windows: equal content always matches; different content almost never does. */
+function fingerprintOf(bytes: Uint8Array): string {
+  let text = `${bytes.length}`;
+  for (let i = 0; i < 8; i++) {
+    const at = Math.floor(((bytes.length - 32) * i) / 7);
+    for (const b of bytes.subarray(Math.max(0, at), Math.max(0, at) + 32)) text += b.toString(36);
+  }
+  return text;
 }
 
 function hex(buffer: ArrayBuffer): string {
