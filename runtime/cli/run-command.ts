@@ -78,9 +78,34 @@ function describe(reason: string): string {
   return reason === 'oom' ? 'out of memory' : reason;
 }
 
+/**
+ * Copies the container's output to ours with backpressure. If our side goes away (EPIPE: `wasmbox run x | head -1`),
+ * the container's stream is cancelled, so its later writes are discarded (WASI has no SIGPIPE) and it runs to its end.
+ */
 async function copyTo(stream: ReadableStream<Uint8Array>, out: Writable): Promise<void> {
-  for await (const chunk of stream) {
-    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+  const reader = stream.getReader();
+  let broken = false;
+  const onError = (): void => {
+    broken = true;
+    void reader.cancel();
+  };
+  out.on('error', onError);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || broken) break;
+      if (!out.write(value)) {
+        await new Promise<void>((resolve) => {
+          out.once('drain', resolve);
+          out.once('error', resolve);
+        });
+      }
+    }
+  } catch {
+    // the stream was cancelled because our output broke
+  } finally {
+    out.off('error', onError);
+    if (broken) out.on('error', () => undefined); // later writes on a broken pipe: nothing to report
   }
 }
 

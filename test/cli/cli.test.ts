@@ -92,6 +92,16 @@ describe('wasmbox run', () => {
     expect(result.stderr).toMatch(/wasmbox: trap: /); // the C stack lives in linear memory: it overruns it
   });
 
+  it('survives its output being closed early (like `| head -1`) and runs the program to its end', async () => {
+    const child = spawn(process.execPath, [CLI, 'run', fixturePath('write_lines'), '200000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('exits 127 for a missing file', async () => {
     const result = await wasmbox(['run', join(scratch, 'nope.wasm')]);
     expect(result.code).toBe(127);
