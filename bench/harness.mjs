@@ -31,13 +31,15 @@ function runOnce(task, timeoutMs) {
   return new Promise((resolve) => {
     const child = fork(CHILD, [JSON.stringify(task)], {
       execArgv: ['--no-warnings', ...(task.execArgv ?? [])],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // drainStdout: the child's stdout is a pipe this process reads and discards (a peer writing to a real pipe).
+      stdio: ['ignore', task.drainStdout ? 'pipe' : 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, TMPDIR: scratch },
     });
     let message = null;
     let stderr = '';
     let timedOut = false;
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+    child.stdout?.resume();
     child.on('message', (m) => (message = m));
     const timer = setTimeout(() => {
       timedOut = true;

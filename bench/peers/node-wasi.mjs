@@ -1,6 +1,7 @@
 // Peer: Node's built-in node:wasi (preview1), the baseline of every ratio.
 // Filesystem: a real temporary directory preopened as `/`. Stdout: a file descriptor of /dev/null for timed runs
-// (the cheapest sink there is: the kernel drops the bytes), a temporary file when the output is checked.
+// (the cheapest sink there is: the kernel drops the bytes), a temporary file when the output is checked; with
+// `stdoutSink: 'pipe'`, this process's own stdout, a pipe the bench parent drains (bytes delivered to a reader).
 import { WASI } from 'node:wasi';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +10,9 @@ import { join } from 'node:path';
 export const name = 'node:wasi';
 export const concurrent = false;
 
-export async function createPeer() {
+export async function createPeer({ stdoutSink = 'null' } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'node-wasi-'));
-  const devNull = openSync('/dev/null', 'w');
+  const devNull = stdoutSink === 'pipe' ? 1 : openSync('/dev/null', 'w');
   const noInput = openSync('/dev/null', 'r');
   const errPath = join(root, '.stderr');
   return {
@@ -40,7 +41,7 @@ export async function createPeer() {
       }
     },
     close() {
-      closeSync(devNull);
+      if (devNull !== 1) closeSync(devNull);
       closeSync(noInput);
       rmSync(root, { recursive: true, force: true });
     },
