@@ -1,6 +1,7 @@
 /**
  * The house rules that keep the code portable and layered, checked on every import:
- * - dependencies point down: vfs <- wasi <- process <- engine <- cli/web (platform composes them all);
+ * - dependencies point down: vfs <- wasi <- process <- engine <- cli/web (platform composes them all), and
+ *   oci <- store/layer <- build/registry; images/ never imports runtime/; everything may import shared/;
  * - only *.node.ts files (and the Node-only cli/daemon folders) may import node:* modules;
  *   only *.browser.ts files may use browser-only globals.
  */
@@ -10,22 +11,28 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-// For each layer, the runtime folders it may import from (besides itself and `shared`).
+// For each unit (a folder), the units it may import from besides itself and `shared`.
 const ALLOWED: Record<string, string[]> = {
   shared: [],
-  vfs: [],
-  wasi: ['vfs'],
-  process: ['wasi', 'vfs', 'platform'],
-  engine: ['process', 'vfs', 'platform'],
-  cli: ['engine', 'process', 'vfs', 'platform'],
-  platform: ['engine', 'process', 'vfs', 'wasi'],
+  'runtime/vfs': [],
+  'runtime/wasi': ['runtime/vfs'],
+  'runtime/process': ['runtime/wasi', 'runtime/vfs', 'runtime/platform'],
+  'runtime/engine': ['runtime/process', 'runtime/vfs', 'runtime/platform', 'images/oci', 'images/store', 'images/layer'],
+  'runtime/cli': ['runtime/engine', 'runtime/process', 'runtime/vfs', 'runtime/platform', 'images/oci', 'images/store'],
+  'runtime/platform': ['runtime/engine', 'runtime/process', 'runtime/vfs', 'runtime/wasi', 'images/store'],
+  'images/oci': [],
+  'images/store': ['images/oci'],
+  'images/layer': ['images/oci'],
+  'images/build': ['images/oci', 'images/store', 'images/layer'],
+  'images/registry': ['images/oci', 'images/store'],
 };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+    return entry.name.endsWith('.ts') && !/\.(test|suite)\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts') &&
+      !entry.name.startsWith('test-kit') ? [path] : [];
   });
 }
 
@@ -34,24 +41,29 @@ function imports(file: string): string[] {
   return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]);
 }
 
-const files = sourceFiles(join(ROOT, 'runtime'));
-const NODE_ONLY_FOLDERS = ['cli', 'daemon'];
-const isNodeOnly = (file: string) =>
-  file.endsWith('.node.ts') || NODE_ONLY_FOLDERS.includes(relative(join(ROOT, 'runtime'), file).split('/')[0]);
+/** `shared`, `runtime/<layer>` or `images/<layer>` for a path inside the repository. */
+function unitOf(path: string): string {
+  const parts = relative(ROOT, path).split('/');
+  return parts[0] === 'shared' ? 'shared' : `${parts[0]}/${parts[1]}`;
+}
+
+const files = ['shared', 'runtime', 'images'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
+const NODE_ONLY_UNITS = ['runtime/cli', 'runtime/daemon'];
+const isNodeOnly = (file: string) => file.endsWith('.node.ts') || NODE_ONLY_UNITS.includes(unitOf(file));
 
 describe('architecture', () => {
-  it('finds the runtime sources', () => {
-    expect(files.length).toBeGreaterThan(10);
+  it('finds the sources', () => {
+    expect(files.length).toBeGreaterThan(50);
   });
 
-  it('keeps layer imports pointing down', () => {
+  it('keeps imports pointing down', () => {
     const violations: string[] = [];
     for (const file of files) {
-      const layer = relative(join(ROOT, 'runtime'), file).split('/')[0];
-      const allowed = new Set([layer, 'shared', ...(ALLOWED[layer] ?? [])]);
+      const unit = unitOf(file);
+      const allowed = new Set([unit, 'shared', ...(ALLOWED[unit] ?? [])]);
       for (const spec of imports(file)) {
         if (!spec.startsWith('.')) continue;
-        const target = relative(join(ROOT, 'runtime'), join(file, '..', spec)).split('/')[0];
+        const target = unitOf(join(file, '..', spec));
         if (!allowed.has(target)) violations.push(`${relative(ROOT, file)} imports ${spec}`);
       }
     }

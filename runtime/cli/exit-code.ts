@@ -5,7 +5,7 @@
  * 137 killed, timed out or out of memory; 134 a trap; 130 interrupted by Ctrl-C.
  */
 import type { ExitStatus } from '../process/exit-status.ts';
-import type { ErrorKind } from '../shared/errors.ts';
+import type { ErrorKind } from '../../shared/errors.ts';
 
 export const EXIT_WASMBOX_ERROR = 125;
 export const EXIT_NOT_RUNNABLE = 126;

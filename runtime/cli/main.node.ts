@@ -3,7 +3,7 @@
  * Every failure becomes one line on stderr and a Docker-style exit code (`exit-code.ts`).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isWasmboxError } from '../shared/errors.ts';
+import { isWasmboxError } from '../../shared/errors.ts';
 import type { MountSpec } from '../vfs/api.ts';
 import { EXIT_WASMBOX_ERROR, exitCodeForError } from './exit-code.ts';
 import { runCommand } from './run-command.ts';

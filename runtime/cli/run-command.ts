@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createEngine } from '../platform/entry.node.ts';
-import { WasmboxError } from '../shared/errors.ts';
+import { WasmboxError } from '../../shared/errors.ts';
 import type { MountSpec } from '../vfs/api.ts';
 import { EXIT_INTERRUPTED } from './exit-code.ts';
 

@@ -14,7 +14,7 @@ import type { Platform } from '../platform/platform.ts';
 import { startProcess, type ContainerProcess } from '../process/container-process.ts';
 import { ChannelPool } from '../process/channel-pool.ts';
 import { WorkerPool } from '../process/worker-pool.ts';
-import { WasmboxError } from '../shared/errors.ts';
+import { WasmboxError } from '../../shared/errors.ts';
 import { ModuleCache } from './module-cache.ts';
 import { resolveRunOptions, type RunOptions } from './run-options.ts';
 

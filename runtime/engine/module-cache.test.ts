@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isWasmboxError } from '../shared/errors.ts';
+import { isWasmboxError } from '../../shared/errors.ts';
 import { ModuleCache } from './module-cache.ts';
 
 const hello = () => new Uint8Array(readFileSync(new URL('../../.cache/fixtures/hello.wasm', import.meta.url)));

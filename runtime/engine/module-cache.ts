@@ -7,7 +7,7 @@
  * warm `run` never compiles. The cap is written into the module's memory maximum, so `memory.grow` past it fails
  * inside the guest (malloc returns NULL) and the host never allocates beyond it.
  */
-import { WasmboxError } from '../shared/errors.ts';
+import { WasmboxError } from '../../shared/errors.ts';
 import { MemoryLimitError, WasmFormatError, capMemory, sniffWasm, summarizeModule } from '../process/wasm-module.ts';
 
 const WASM_PAGE = 65536;

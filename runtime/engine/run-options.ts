@@ -5,7 +5,7 @@
  * Every invalid option is a WasmboxError of kind InvalidArgument whose message names the option.
  */
 import type { MountSpec, ContainerFsSpec } from '../vfs/api.ts';
-import { WasmboxError } from '../shared/errors.ts';
+import { WasmboxError } from '../../shared/errors.ts';
 
 export interface RunLimits {
   /** Cap on the guest's linear memory in bytes (rounded down to 64 KiB pages). */

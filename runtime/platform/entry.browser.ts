@@ -8,7 +8,7 @@ export { Engine } from '../engine/engine.ts';
 export type { EngineOptions, RunOptions, ContainerProcess, ExitStatus, ExitReason } from '../engine/engine.ts';
 export type { RunLimits } from '../engine/run-options.ts';
 export type { MountSpec, MountSource } from '../vfs/api.ts';
-export { WasmboxError, isWasmboxError, type ErrorKind } from '../shared/errors.ts';
+export { WasmboxError, isWasmboxError, type ErrorKind } from '../../shared/errors.ts';
 
 export interface CreateEngineOptions {
   warmWorkers?: number;

@@ -10,7 +10,7 @@
  * the consumer reads is paused, not buffered without limit. Read them (or cancel them) or the guest will block
  * once a channel is full, as with a pipe. `stdin` is a WritableStream when requested, else the guest sees end of input.
  */
-import { WasmboxError } from '../shared/errors.ts';
+import { WasmboxError } from '../../shared/errors.ts';
 import type { ContainerFsSpec } from '../vfs/api.ts';
 import type { WorkerHandle } from '../platform/platform.ts';
 import { AsyncReader, AsyncWriter } from './byte-channel.ts';

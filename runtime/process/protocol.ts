@@ -6,7 +6,7 @@
  * the SharedArrayBuffers named here. Killing is not a message either: the host terminates the worker, which works
  * even while the guest spins or sleeps in Atomics.wait.
  */
-import type { WasmboxErrorJson } from '../shared/errors.ts';
+import type { WasmboxErrorJson } from '../../shared/errors.ts';
 import type { ContainerFsSpec } from '../vfs/api.ts';
 
 export interface RunRequest {
