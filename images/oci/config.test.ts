@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configPlatform, MAX_CONFIG_BYTES, parseImageConfig } from './config.ts';
 import { ImageFormatError } from './image-format-error.ts';
-import { fakeDigest, json, wasiConfig } from './oci-fixtures.test-util.ts';
-
-function failurePath(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImageFormatError);
-    return (error as ImageFormatError).path;
-  }
-  throw new Error('expected an ImageFormatError');
-}
+import { fakeDigest, json, wasiConfig, failurePath } from './oci-fixtures.test-util.ts';
 
 describe('parseImageConfig', () => {
   it('reads the config Docker+Wasm and wasmbox write', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ImageFormatError } from './image-format-error.ts';
 import { MAX_INDEX_BYTES, MAX_INDEX_MANIFESTS, parseIndex } from './image-index.ts';
 import { MEDIA_TYPE } from './media-types.ts';
-import { fakeDigest, json } from './oci-fixtures.test-util.ts';
+import { fakeDigest, json, failurePath } from './oci-fixtures.test-util.ts';
 
 const entry = (c: string, platform?: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   mediaType: MEDIA_TYPE.ociManifest,
@@ -11,16 +11,6 @@ const entry = (c: string, platform?: Record<string, unknown>, extra: Record<stri
   ...(platform ? { platform } : {}),
   ...extra,
 });
-
-function failurePath(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImageFormatError);
-    return (error as ImageFormatError).path;
-  }
-  throw new Error('expected an ImageFormatError');
-}
 
 describe('parseIndex', () => {
   it('reads a buildx-style OCI index (wasi/wasm image + attestation)', () => {

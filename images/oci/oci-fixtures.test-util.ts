@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { ImageFormatError } from './image-format-error.ts';
 /**
  * Test helpers for images/oci (not a test file itself): JSON blobs, an in-memory blob source that counts reads,
  * and builders for the images real tools produce (Docker+Wasm / buildx, skopeo, the CNCF wasm artifact).
@@ -61,4 +63,15 @@ export async function putImage(
 
 export function putIndex(store: MemoryBlobSource, manifests: Descriptor[], mediaType: string = MEDIA_TYPE.ociIndex): Promise<Descriptor> {
   return store.putJson({ schemaVersion: 2, mediaType, manifests }, mediaType);
+}
+
+/** The field path of the ImageFormatError that `f` throws (fails the test if it throws anything else or nothing). */
+export function failurePath(f: () => unknown): string {
+  try {
+    f();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImageFormatError);
+    return (error as ImageFormatError).path;
+  }
+  throw new Error('expected an ImageFormatError');
 }

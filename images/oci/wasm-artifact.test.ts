@@ -3,7 +3,7 @@ import type { Descriptor } from './descriptor.ts';
 import { ImageFormatError } from './image-format-error.ts';
 import type { ImageManifest } from './manifest.ts';
 import { MEDIA_TYPE } from './media-types.ts';
-import { fakeDigest, json } from './oci-fixtures.test-util.ts';
+import { fakeDigest, json, failurePath } from './oci-fixtures.test-util.ts';
 import { describeWasmArtifact, isWasmArtifact, parseWasmArtifactConfig } from './wasm-artifact.ts';
 
 const wasmLayer = (annotations?: Record<string, string>): Descriptor => ({
@@ -20,16 +20,6 @@ const artifact = (layers: Descriptor[] = [wasmLayer()], extra: Partial<ImageMani
   layers,
   ...extra,
 });
-
-function failurePath(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImageFormatError);
-    return (error as ImageFormatError).path;
-  }
-  throw new Error('expected an ImageFormatError');
-}
 
 describe('isWasmArtifact', () => {
   it('recognises the config type or an application/wasm layer', () => {
