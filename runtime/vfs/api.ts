@@ -118,9 +118,17 @@ export interface Vfs {
 /** A read-only layer tree (an image layer, or a test fixture). Structured-clone safe so it can be sent to a worker. */
 export interface LowerEntry {
   type: FileType;
+  /**
+   * Permission bits and mtime. A directory copy without them (a parent implied by a layer, not listed in its tar)
+   * takes them from the topmost lower copy that states them, else 0o755 and 0.
+   */
   mode?: number;
   mtimeNs?: bigint;
-  /** Regular files: the bytes. (Issue 3 replaces this with a lazy reader over the layer tar.) */
+  /**
+   * Regular files: the bytes. Image layers pass views into one SharedArrayBuffer per layer (the uncompressed tar),
+   * so sending the tree to a worker shares the bytes; the VFS never writes them (copy-on-write per 64 KiB block).
+   * Note: Web Crypto and WebAssembly.compile refuse SharedArrayBuffer views; copy before handing them such bytes.
+   */
   data?: Uint8Array;
   /** Symlinks: the target. */
   target?: string;

@@ -174,8 +174,8 @@ export class MemDir extends MemNode implements DirNode {
   private fromLower(merged: LowerMerge): MemNode {
     const fs = this.fs;
     if (Array.isArray(merged)) {
-      const top = merged[0];
-      return new MemDir(fs, fs.allocIno(), top.mode ?? 0o755, top.mtimeNs ?? 0n, this, merged);
+      // A copy without mode/mtime (a parent an image layer implied but did not list) keeps the lower copy's.
+      return new MemDir(fs, fs.allocIno(), firstMode(merged) ?? 0o755, firstMtime(merged) ?? 0n, this, merged);
     }
     const t = merged.mtimeNs ?? 0n;
     switch (merged.type) {
@@ -193,4 +193,16 @@ export class MemDir extends MemNode implements DirNode {
 function dropLink(node: MemNode): void {
   node.linksChanged(-1);
   if (node instanceof MemFile) node.maybeRelease();
+}
+
+/** The topmost stated mode of a directory's lower copies (topmost first); undefined when none states one. */
+export function firstMode(copies: readonly LowerEntry[]): number | undefined {
+  for (const copy of copies) if (copy.mode !== undefined) return copy.mode;
+  return undefined;
+}
+
+/** The topmost stated mtime of a directory's lower copies; undefined when none states one. */
+export function firstMtime(copies: readonly LowerEntry[]): bigint | undefined {
+  for (const copy of copies) if (copy.mtimeNs !== undefined) return copy.mtimeNs;
+  return undefined;
 }

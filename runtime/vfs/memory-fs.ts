@@ -7,7 +7,7 @@
  */
 import type { LowerEntry } from './api.ts';
 import type { NowNs } from './clock.ts';
-import { MemDir } from './memory-dir.ts';
+import { MemDir, firstMode, firstMtime } from './memory-dir.ts';
 import { rootLowerStack } from './overlay.ts';
 import type { Quota } from './quota.ts';
 import type { Filesystem } from './vnode.ts';
@@ -38,9 +38,8 @@ export class MemFs implements Filesystem {
     this.quota = options.quota;
     this.now = options.now;
     const stack = rootLowerStack(options.lowers ?? []);
-    const top = stack.length > 0 ? stack[0] : undefined;
-    const mode = top?.mode ?? options.rootMode ?? 0o755;
-    this.root = new MemDir(this, this.allocIno(), mode, top?.mtimeNs ?? this.now(), null, stack);
+    const mode = firstMode(stack) ?? options.rootMode ?? 0o755;
+    this.root = new MemDir(this, this.allocIno(), mode, firstMtime(stack) ?? this.now(), null, stack);
   }
 
   allocIno(): number {
