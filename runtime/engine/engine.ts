@@ -16,16 +16,24 @@ import { ChannelPool } from '../process/channel-pool.ts';
 import { WorkerPool } from '../process/worker-pool.ts';
 import { WasmboxError } from '../../shared/errors.ts';
 import { ModuleCache } from './module-cache.ts';
-import { resolveRunOptions, type RunOptions } from './run-options.ts';
+import { resolveRunOptions, type ResolvedRun, type RunOptions } from './run-options.ts';
+import { ImageService, type StoreSource } from './image-service.ts';
+import { ImageRunner } from './image-run.ts';
 
 export type { RunOptions } from './run-options.ts';
 export type { ContainerProcess } from '../process/container-process.ts';
 export type { ExitStatus, ExitReason } from '../process/exit-status.ts';
+export { ImageService, storeName, type ImageHandle, type ImageSummary, type StoreSource } from './image-service.ts';
 
 export interface EngineOptions {
   platform: Platform;
   /** Idle workers kept warm for the next container (default 2). */
   warmWorkers?: number;
+  /**
+   * The image store for `run({ image })` and `engine.images`: a store the caller owns, or a function that opens one
+   * on first use (the engine then closes it in `close()`). Without it, image operations fail with FailedPrecondition.
+   */
+  store?: StoreSource;
 }
 
 export class Engine {
@@ -33,11 +41,16 @@ export class Engine {
   private readonly channels = new ChannelPool();
   private readonly modules = new ModuleCache();
   private readonly warmWorkers: number;
+  private readonly imageRunner: ImageRunner;
   private closed = false;
+  /** The engine's images: resolve names, list, layers as lower trees. */
+  readonly images: ImageService;
 
   constructor(private readonly options: EngineOptions) {
     this.warmWorkers = options.warmWorkers ?? 2;
     this.workers = new WorkerPool(options.platform, { maxIdle: this.warmWorkers });
+    this.images = new ImageService(options.store ?? noStore);
+    this.imageRunner = new ImageRunner(this.images);
   }
 
   /** Starts idle workers now so the next runs start without spawning a thread. */
@@ -47,11 +60,31 @@ export class Engine {
 
   /**
    * Starts a container process. Rejects with a WasmboxError before anything runs if the options or the module are
-   * unusable (kinds: InvalidArgument, NotRunnable, ResourceExhausted, NotImplemented).
+   * unusable (kinds: InvalidArgument, NotRunnable, ResourceExhausted, NotImplemented; with `image` also NotFound).
+   * With `image`, the container's writes go to its own upper layer; the image's layers are shared and never change.
    */
   async run(options: RunOptions): Promise<ContainerProcess> {
     if (this.closed) throw new WasmboxError('FailedPrecondition', 'engine is closed');
+    let lowers: ResolvedRun['fs']['lowers'] = [];
+    if (options.image !== undefined) {
+      if (options.wasm !== undefined) throw new WasmboxError('InvalidArgument', 'give either wasm or image, not both');
+      const { image, entrypoint, ...rest } = options;
+      const prepared = await this.imageRunner.prepare({ image, entrypoint, args: options.args, env: options.env, workdir: options.workdir });
+      lowers = prepared.lowers;
+      options = {
+        ...rest,
+        wasm: prepared.wasm,
+        name: options.name ?? prepared.path,
+        argv0: options.argv0 ?? prepared.argv[0],
+        args: prepared.argv.slice(1),
+        env: prepared.env,
+        workdir: prepared.workdir,
+      };
+    } else if (options.entrypoint !== undefined) {
+      throw new WasmboxError('InvalidArgument', 'entrypoint is only for runs from an image');
+    }
     const resolved = resolveRunOptions(options, { hostDirs: this.options.platform.hostDirs });
+    resolved.fs.lowers = lowers;
     // Take the worker first: a cold engine spawns its thread while the module is hashed and compiled.
     const worker = this.workers.acquire();
     let prepared;
@@ -83,5 +116,10 @@ export class Engine {
   async close(): Promise<void> {
     this.closed = true;
     await this.workers.close();
+    await this.images.close();
   }
+}
+
+async function noStore(): Promise<never> {
+  throw new WasmboxError('FailedPrecondition', 'this engine has no image store (createEngine({ store }))');
 }

@@ -20,7 +20,7 @@
 import type { LowerEntry } from '../vfs/api.ts';
 import type { ImageStore } from '../../images/store/blob-store.ts';
 import type { Descriptor } from '../../images/oci/descriptor.ts';
-import type { Digest } from '../../images/oci/digest.ts';
+import { isDigest, type Digest } from '../../images/oci/digest.ts';
 import { resolveImage, type ResolvedImage } from '../../images/oci/resolve-image.ts';
 import {
   familiarName,
@@ -134,12 +134,16 @@ export class ImageService {
     for (const { name, descriptor } of await store.refs.list()) {
       let repository = name;
       let tag = '<none>';
-      try {
-        const ref = parseReference(name);
-        repository = familiarName(ref);
-        tag = ref.tag ?? '<none>';
-      } catch {
-        // a name another tool wrote (e.g. a bare tag): shown as is
+      if (isDigest(name)) {
+        repository = '<none>'; // an untagged image kept under its root digest (images/archive/image-names.ts)
+      } else {
+        try {
+          const ref = parseReference(name);
+          repository = familiarName(ref);
+          tag = ref.tag ?? '<none>';
+        } catch {
+          // a name another tool wrote (e.g. a bare tag): shown as is
+        }
       }
       try {
         const image = await resolveImage(store.blobs, descriptor);

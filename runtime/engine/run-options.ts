@@ -17,17 +17,28 @@ export interface RunLimits {
 }
 
 export interface RunOptions {
-  /** The module's bytes. */
-  wasm: Uint8Array;
+  /** The module's bytes. Exactly one of `wasm` and `image` is given. */
+  wasm?: Uint8Array;
+  /**
+   * An image in the engine's store (`hello`, `hello:1.0`, `ghcr.io/o/app@sha256:…`): its layers become the
+   * container's read-only lower layers and its config gives the command, env and workdir, merged with `entrypoint`,
+   * `args`, `env` and `workdir` by Docker's rules (args replace Cmd). argv[0] is read from the image's filesystem.
+   */
+  image?: string;
+  /** With `image`: replaces its Entrypoint and drops its Cmd (a string as `docker run --entrypoint`, or an array). */
+  entrypoint?: string | string[];
   /** Shown in errors and used as argv[0] unless `argv0` is given (e.g. the file name). */
   name?: string;
   argv0?: string;
-  /** Arguments after argv[0]. */
+  /** Arguments after argv[0]; with `image`, they replace the image's Cmd when non-empty. */
   args?: string[];
-  /** Environment: a record or "KEY=value" strings. Nothing of the host's is passed through. */
+  /**
+   * Environment: a record or "KEY=value" strings. Nothing of the host's is passed through. With `image`, merged over
+   * the image's Env by key, and a string `KEY` without `=` unsets KEY.
+   */
   env?: Record<string, string> | string[];
   mounts?: MountSpec[];
-  /** Absolute guest path, created if missing (default `/`). Exported as PWD unless `env` sets it. */
+  /** Absolute guest path, created if missing (default `/`, or the image's WorkingDir). Exported as PWD unless `env` sets it. */
   workdir?: string;
   /** `pipe`: a WritableStream on the process; bytes or a string: given up front; default: closed. */
   stdin?: 'pipe' | 'closed' | Uint8Array | string;
@@ -54,7 +65,8 @@ export interface ResolvedRun {
 const DEFAULT_STORAGE_BYTES = 1 << 30;
 
 export function resolveRunOptions(options: RunOptions, platform: { hostDirs: boolean }): ResolvedRun {
-  if (!(options.wasm instanceof Uint8Array)) invalid('wasm must be a Uint8Array of module bytes');
+  if (!(options.wasm instanceof Uint8Array)) invalid('wasm must be a Uint8Array of module bytes (or give image)');
+  if (options.image !== undefined || options.entrypoint !== undefined) invalid('image and entrypoint are resolved by the engine, not here');
   const name = options.name ?? 'module.wasm';
   const args = options.args ?? [];
   for (const arg of args) if (typeof arg !== 'string') invalid('args must be strings');

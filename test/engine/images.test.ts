@@ -1,0 +1,292 @@
+/**
+ * Running containers from images: images built here with images/layer writeLayer into a memory store (one store
+ * transaction each), resolved by name, their layers turned into shared lower trees, their config merged by Docker's
+ * rules. Guests are the C programs in test/programs (hello, args_env, escape, file_rw: see their header comments).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEngine, isWasmboxError, storeName, type Engine } from '../../runtime/platform/entry.node.ts';
+import { lowerTreeFromLayer } from '../../runtime/engine/layer-cache.ts';
+import { createContainerFs } from '../../runtime/vfs/container-fs.ts';
+import type { LowerEntry } from '../../runtime/vfs/api.ts';
+import { readLayer } from '../../images/layer/read-layer.ts';
+import { writeLayer, writeLayerTar, type LayerSourceEntry } from '../../images/layer/write-layer.ts';
+import { createMemoryStore } from '../../images/store/memory-store.ts';
+import { inTransaction, type ImageStore } from '../../images/store/blob-store.ts';
+import { sha256Digest } from '../../images/oci/digest.ts';
+import { MEDIA_TYPE } from '../../images/oci/media-types.ts';
+import type { ContainerConfig } from '../../images/oci/config.ts';
+import type { Descriptor } from '../../images/oci/descriptor.ts';
+import { fixtureBytes } from '../helpers/fixtures.ts';
+import { readText } from '../helpers/run-guest.ts';
+
+const enc = new TextEncoder();
+const T = 1_700_000_000;
+
+const file = (path: string, data: Uint8Array | string, mode = 0o644): LayerSourceEntry => ({
+  path,
+  kind: 'file',
+  mode,
+  mtimeSec: T,
+  data: typeof data === 'string' ? enc.encode(data) : data,
+});
+const dir = (path: string, mode = 0o755): LayerSourceEntry => ({ path, kind: 'dir', mode, mtimeSec: T });
+const whiteout = (path: string): LayerSourceEntry => ({ path, kind: 'whiteout', mode: 0, mtimeSec: T });
+const program = (name: string): LayerSourceEntry => file(`bin/${name}.wasm`, fixtureBytes(name), 0o755);
+
+async function putBlob(blobs: Map<string, Uint8Array>, bytes: Uint8Array, mediaType: string, extra: Partial<Descriptor> = {}): Promise<Descriptor> {
+  const digest = await sha256Digest(bytes);
+  blobs.set(digest, bytes);
+  return { mediaType, digest, size: bytes.byteLength, ...extra };
+}
+
+async function commit(store: ImageStore, name: string, blobs: Map<string, Uint8Array>, manifest: Descriptor): Promise<void> {
+  await inTransaction(store, async (tx) => {
+    for (const [digest, bytes] of blobs) await tx.put(bytes, { digest: digest as Descriptor['digest'] });
+    tx.setRef(storeName(name), manifest);
+  });
+}
+
+/** A wasi/wasm image: each layer a list of entries (gzip'd every other layer), the given container config. */
+async function buildImage(store: ImageStore, name: string, layers: LayerSourceEntry[][], config: ContainerConfig, created?: string): Promise<Descriptor> {
+  const blobs = new Map<string, Uint8Array>();
+  const layerDescs: Descriptor[] = [];
+  const diffIds: string[] = [];
+  for (const [i, entries] of layers.entries()) {
+    const gzip = i % 2 === 0;
+    layerDescs.push(await putBlob(blobs, await writeLayer(entries, { gzip }), gzip ? MEDIA_TYPE.ociLayerGzip : MEDIA_TYPE.ociLayer));
+    diffIds.push(await sha256Digest(writeLayerTar(entries)));
+  }
+  const cfg = { architecture: 'wasm', os: 'wasi', ...(created ? { created } : {}), config, rootfs: { type: 'layers', diff_ids: diffIds } };
+  const configDesc = await putBlob(blobs, enc.encode(JSON.stringify(cfg)), MEDIA_TYPE.ociConfig);
+  const manifest = { schemaVersion: 2, mediaType: MEDIA_TYPE.ociManifest, config: configDesc, layers: layerDescs };
+  const manifestDesc = await putBlob(blobs, enc.encode(JSON.stringify(manifest)), MEDIA_TYPE.ociManifest);
+  await commit(store, name, blobs, manifestDesc);
+  return configDesc;
+}
+
+async function buildArtifact(store: ImageStore, name: string, wasm: Uint8Array): Promise<void> {
+  const blobs = new Map<string, Uint8Array>();
+  const layer = await putBlob(blobs, wasm, MEDIA_TYPE.wasmLayer, { annotations: { 'org.opencontainers.image.title': 'hello.wasm' } });
+  const config = await putBlob(blobs, enc.encode(JSON.stringify({ architecture: 'wasm', os: 'wasip1', layerDigests: [layer.digest] })), MEDIA_TYPE.wasmArtifactConfig);
+  const manifest = { schemaVersion: 2, mediaType: MEDIA_TYPE.ociManifest, config, layers: [layer] };
+  await commit(store, name, blobs, await putBlob(blobs, enc.encode(JSON.stringify(manifest)), MEDIA_TYPE.ociManifest));
+}
+
+const store = createMemoryStore();
+let engine: Engine;
+let helloConfig: Descriptor;
+
+async function run(options: Parameters<Engine['run']>[0]) {
+  const proc = await engine.run(options);
+  const [status, stdout, stderr] = await Promise.all([proc.exited, readText(proc.stdout), readText(proc.stderr)]);
+  return { ...status, stdout, stderr };
+}
+
+function lines(stdout: string, prefix: string): string[] {
+  return stdout.split('\n').filter((l) => l.startsWith(prefix));
+}
+
+async function failure(promise: Promise<unknown>): Promise<{ kind: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isWasmboxError(error)) return { kind: error.kind, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+function fileData(tree: LowerEntry): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const walk = (e: LowerEntry) => {
+    if (e.data) out.push(e.data);
+    for (const child of Object.values(e.children ?? {})) if (child.type !== 'whiteout') walk(child as LowerEntry);
+  };
+  walk(tree);
+  return out;
+}
+
+afterAll(() => engine?.close());
+
+describe('images -> containers', () => {
+  it('builds the test images', async () => {
+    engine = createEngine({ store, warmWorkers: 1 });
+    helloConfig = await buildImage(store, 'hello', [[dir('bin'), program('hello')]], { Entrypoint: ['/bin/hello.wasm'] }, '2024-01-02T03:04:05Z');
+    await buildImage(store, 'args:1', [[program('args_env')]], {
+      Entrypoint: ['/bin/args_env.wasm'],
+      Cmd: ['a', 'b'],
+      Env: ['A=1', 'B=2', 'PATH=/bin'],
+      WorkingDir: '/work',
+    });
+    await buildImage(
+      store,
+      'fs',
+      [
+        [dir('etc', 0o700), file('etc/a.txt', 'from layer one'), file('etc/b.txt', 'bee'), program('escape'), program('file_rw')],
+        [whiteout('etc/a.txt'), file('etc/c.txt', 'sea')], // etc not listed: an implied parent, keeps 0700
+      ],
+      { Entrypoint: ['/bin/escape.wasm'] },
+    );
+    await buildImage(store, 'broken', [[file('bin/text.wasm', 'not wasm', 0o755)]], { Entrypoint: ['/bin/nope.wasm'] });
+    await buildArtifact(store, 'ghcr.io/example/hello-artifact:v1', fixtureBytes('hello'));
+  });
+
+  it('runs an image by the name the user types, its Entrypoint read from the image rootfs', async () => {
+    const result = await run({ image: 'hello' });
+    expect(result).toMatchObject({ code: 0, reason: 'exit', stdout: 'hello from wasm\n' });
+    expect((await run({ image: 'docker.io/library/hello:latest' })).stdout).toBe('hello from wasm\n');
+    const handle = await engine.images.resolve('hello:latest');
+    expect(handle.refName).toBe('docker.io/library/hello:latest');
+    expect(handle.id).toBe(helloConfig.digest);
+    const missing = await failure(engine.images.resolve('nothere'));
+    expect(missing.kind).toBe('NotFound');
+    expect(missing.message).toContain('docker.io/library/nothere:latest');
+  });
+
+  it('lists images with repository, tag, id (config digest), created and size', async () => {
+    const list = await engine.images.list();
+    const hello = list.find((i) => i.repository === 'hello')!;
+    expect(hello).toMatchObject({ name: 'docker.io/library/hello:latest', tag: 'latest', id: helloConfig.digest, created: '2024-01-02T03:04:05Z' });
+    expect(hello.size).toBeGreaterThan(fixtureBytes('hello').byteLength / 4);
+    expect(list.map((i) => `${i.repository}:${i.tag}`).sort()).toEqual(['args:1', 'broken:latest', 'fs:latest', 'ghcr.io/example/hello-artifact:v1', 'hello:latest']);
+
+    // An untagged image kept under its root digest (as `wasmbox load` keeps one) shows as <none>:<none>.
+    const root = (await store.refs.get('docker.io/library/hello:latest'))!;
+    await store.refs.set(root.digest, root);
+    try {
+      const untagged = (await engine.images.list()).find((i) => i.name === root.digest)!;
+      expect(untagged).toMatchObject({ repository: '<none>', tag: '<none>', id: helloConfig.digest });
+      expect((await run({ image: root.digest })).stdout).toBe('hello from wasm\n');
+    } finally {
+      await store.refs.delete(root.digest);
+    }
+  });
+
+  it('merges Entrypoint/Cmd/Env/WorkingDir by Docker rules', async () => {
+    const plain = await run({ image: 'args:1' });
+    expect(lines(plain.stdout, 'argv')).toEqual(['argv[0]=/bin/args_env.wasm', 'argv[1]=a', 'argv[2]=b']);
+    expect(lines(plain.stdout, 'environ').map((l) => l.replace(/^environ\[\d+\]=/, ''))).toEqual(['A=1', 'B=2', 'PATH=/bin', 'PWD=/work']);
+
+    const withArgs = await run({ image: 'args:1', args: ['x'], env: { B: '3', C: '4' }, workdir: '/tmp' });
+    expect(lines(withArgs.stdout, 'argv')).toEqual(['argv[0]=/bin/args_env.wasm', 'argv[1]=x']);
+    expect(withArgs.stdout).toContain('=B=3\n');
+    expect(withArgs.stdout).toContain('=C=4\n');
+    expect(withArgs.stdout).toContain('=PWD=/tmp\n');
+
+    const unset = await run({ image: 'args:1', env: ['A'] });
+    expect(unset.stdout).not.toContain('=A=1');
+
+    // An entrypoint override drops the image's Cmd; a bare name is found through the image's PATH.
+    const entry = await run({ image: 'args:1', entrypoint: 'args_env.wasm' });
+    expect(lines(entry.stdout, 'argv')).toEqual(['argv[0]=args_env.wasm']);
+  });
+
+  it('stacks layers: a whiteout hides a lower file, implied parents keep the lower mode', async () => {
+    const result = await run({ image: 'fs', args: ['/etc', '/etc/a.txt', '/etc/b.txt', '/etc/c.txt'] });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('list /etc\tOK b.txt,c.txt\n');
+    expect(result.stdout).toContain('read /etc/a.txt\tERR ENOENT');
+    expect(result.stdout).toContain('read /etc/b.txt\tOK bee');
+    expect(result.stdout).toContain('read /etc/c.txt\tOK sea');
+
+    const lowers = await engine.images.lowerLayers(await engine.images.resolve('fs'));
+    const vfs = createContainerFs({ lowers, mounts: [], workdir: '', quotaBytes: 1 << 20 });
+    expect(vfs.stat(vfs.root(), '/etc', true).mode).toBe(0o700);
+    expect(vfs.stat(vfs.root(), '/etc/b.txt', true)).toMatchObject({ mode: 0o644, mtimeNs: BigInt(T) * 1_000_000_000n });
+    expect(vfs.stat(vfs.root(), '/bin/escape.wasm', true).mode).toBe(0o755);
+  });
+
+  it("keeps a container's writes in its own upper layer, never in the image", async () => {
+    const write = await run({ image: 'fs', entrypoint: '/bin/file_rw.wasm', args: ['/etc/new.bin', '1'] });
+    expect(write.stdout).toContain('wrote 1 MiB, read 1 MiB');
+    const overwrite = await run({ image: 'fs', entrypoint: '/bin/file_rw.wasm', args: ['/etc/b.txt', '1'] });
+    expect(overwrite.code).toBe(0);
+    const after = await run({ image: 'fs', args: ['/etc', '/etc/b.txt'] });
+    expect(after.stdout).toContain('list /etc\tOK b.txt,c.txt\n');
+    expect(after.stdout).toContain('read /etc/b.txt\tOK bee');
+  });
+
+  it('runs a CNCF wasm artifact as a one-file image', async () => {
+    const result = await run({ image: 'ghcr.io/example/hello-artifact:v1' });
+    expect(result).toMatchObject({ code: 0, stdout: 'hello from wasm\n' });
+    const [tree] = await engine.images.lowerLayers(await engine.images.resolve('ghcr.io/example/hello-artifact:v1'));
+    expect(Object.keys(tree.children!)).toEqual(['hello.wasm']);
+  });
+
+  it('names a missing or non-wasm entrypoint in a clear error', async () => {
+    const missing = await failure(engine.run({ image: 'broken' }));
+    expect(missing.kind).toBe('NotFound');
+    expect(missing.message).toContain('"/bin/nope.wasm"');
+    const notWasm = await failure(engine.run({ image: 'broken', entrypoint: '/bin/text.wasm' }));
+    expect(notWasm.kind).toBe('NotRunnable');
+    expect(notWasm.message).toContain('/bin/text.wasm');
+    const noPath = await failure(engine.run({ image: 'broken', entrypoint: 'ghost' }));
+    expect(noPath.kind).toBe('NotFound');
+    expect(noPath.message).toContain('"ghost"');
+    const both = await failure(engine.run({ image: 'hello', wasm: fixtureBytes('hello') }));
+    expect(both.kind).toBe('InvalidArgument');
+  });
+
+  it('shares layer bytes with workers: SharedArrayBuffer views, each layer blob read once', async () => {
+    const cache = await engine.images.layers();
+    const handle = await engine.images.resolve('fs');
+    const lowers = await engine.images.lowerLayers(handle);
+    const data = lowers.flatMap(fileData);
+    expect(data.length).toBeGreaterThan(3);
+    for (const bytes of data) expect(bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // Both layers' files view one buffer per layer: nothing was copied per file.
+    expect(new Set(fileData(lowers[0]).map((d) => d.buffer)).size).toBe(1);
+
+    const before = cache.blobReads;
+    await run({ image: 'fs', args: ['/etc'] });
+    await run({ image: 'fs', args: ['/etc'] });
+    expect(cache.blobReads).toBe(before); // already cached by the runs above
+    expect(await engine.images.lowerLayers(handle)).toEqual(lowers);
+    expect((await engine.images.lowerLayers(handle))[0]).toBe(lowers[0]);
+  });
+
+  it('reads each layer blob once across runs of a fresh engine', async () => {
+    const fresh = createEngine({ store, warmWorkers: 1 });
+    try {
+      const cache = await fresh.images.layers();
+      const first = await fresh.run({ image: 'fs', args: ['/etc'] });
+      await first.exited;
+      expect(cache.blobReads).toBe(2);
+      const second = await fresh.run({ image: 'fs', args: ['/etc'] });
+      await second.exited;
+      expect(cache.blobReads).toBe(2);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('layer -> lower tree', () => {
+  it('maps kinds, hard links (shared bytes), symlinks, whiteouts, opaque dirs, modes and mtimes', async () => {
+    const tar = writeLayerTar([
+      dir('a', 0o750),
+      file('a/f', 'data', 0o600),
+      { path: 'a/h', kind: 'hardlink', mode: 0, mtimeSec: 0, linkTarget: 'a/f' },
+      { path: 'a/s', kind: 'symlink', mode: 0o777, mtimeSec: T, linkTarget: '../x' },
+      whiteout('a/gone'),
+      { path: 'o', kind: 'opaque', mode: 0, mtimeSec: T },
+      file('deep/er/g', 'g'),
+    ]);
+    const { entries, tar: plain } = await readLayer(tar);
+    const tree = lowerTreeFromLayer(entries, plain);
+    const a = tree.children!.a as LowerEntry;
+    expect(a).toMatchObject({ type: 'dir', mode: 0o750, mtimeNs: BigInt(T) * 1_000_000_000n });
+    const f = a.children!.f as LowerEntry;
+    const h = a.children!.h as LowerEntry;
+    expect(new TextDecoder().decode(f.data)).toBe('data');
+    expect(h).not.toBe(f);
+    expect(h.data!.buffer).toBe(f.data!.buffer);
+    expect(h.data!.byteOffset).toBe(f.data!.byteOffset);
+    expect(a.children!.s).toMatchObject({ type: 'symlink', target: '../x' });
+    expect(a.children!.gone).toEqual({ type: 'whiteout' });
+    expect((tree.children!.o as LowerEntry).opaque).toBe(true);
+    const deep = tree.children!.deep as LowerEntry;
+    expect(deep.mode).toBeUndefined(); // implied: the lower layers' copy keeps its mode
+    expect(deep.children!.er).toBeDefined();
+  });
+});
