@@ -18,13 +18,14 @@ const ALLOWED: Record<string, string[]> = {
   'runtime/wasi': ['runtime/vfs'],
   'runtime/process': ['runtime/wasi', 'runtime/vfs', 'runtime/platform'],
   'runtime/engine': ['runtime/process', 'runtime/vfs', 'runtime/platform', 'images/oci', 'images/store', 'images/layer'],
-  'runtime/cli': ['runtime/engine', 'runtime/process', 'runtime/vfs', 'runtime/platform', 'images/oci', 'images/store'],
+  'runtime/cli': ['runtime/engine', 'runtime/process', 'runtime/vfs', 'runtime/platform', 'images/oci', 'images/store', 'images/archive'],
   'runtime/platform': ['runtime/engine', 'runtime/process', 'runtime/vfs', 'runtime/wasi', 'images/store'],
   'images/oci': [],
   'images/store': ['images/oci'],
   'images/layer': ['images/oci'],
   'images/build': ['images/oci', 'images/store', 'images/layer'],
   'images/registry': ['images/oci', 'images/store'],
+  'images/archive': ['images/oci', 'images/store', 'images/layer'],
 };
 
 function sourceFiles(dir: string): string[] {

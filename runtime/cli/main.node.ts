@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isWasmboxError } from '../../shared/errors.ts';
 import type { MountSpec } from '../vfs/api.ts';
 import { EXIT_WASMBOX_ERROR, exitCodeForError } from './exit-code.ts';
+import { imagesCommand, loadCommand, pruneCommand, rmiCommand, saveCommand, tagCommand } from './image-commands.ts';
 import { runCommand } from './run-command.ts';
 import { parseDuration, parseSize } from './units.ts';
 import { parseVolume } from './volumes.ts';
@@ -46,6 +47,48 @@ function buildProgram(): Command {
         volume: options.volume as MountSpec[],
       });
     });
+
+  program
+    .command('load')
+    .description('load images from a tar archive (OCI layout or docker save; plain or gzip), or from stdin')
+    .option('-i, --input <file>', 'read from this tar archive file instead of stdin')
+    .action(async (options: { input?: string }) => loadCommand(options, process.stdout));
+
+  program
+    .command('save')
+    .description('save images to a tar archive that is both an OCI image layout and a docker save archive')
+    .argument('<image...>', 'images to save')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .action(async (images: string[], options: { output?: string }) => saveCommand(images, options, process.stdout));
+
+  program
+    .command('images')
+    .description('list images')
+    .option('-q, --quiet', 'only show image IDs', false)
+    .action(async (options: { quiet?: boolean }) => imagesCommand(options, process.stdout));
+
+  program
+    .command('rmi')
+    .description('remove images (untag, and delete what only they used)')
+    .argument('<image...>', 'images to remove')
+    .option('-f, --force', 'remove an image ID referenced by several names', false)
+    .action(async (images: string[], options: { force?: boolean }) => rmiCommand(images, options, process.stdout));
+
+  program
+    .command('tag')
+    .description('create a tag TARGET that refers to SOURCE')
+    .argument('<source>', 'image name or ID')
+    .argument('<target>', 'new name[:tag]')
+    .action(async (source: string, target: string) => tagCommand(source, target));
+
+  const image = program.command('image').description('manage images');
+  image
+    .command('prune')
+    .description('remove untagged images and unreferenced blobs')
+    .option('-f, --force', 'do not prompt for confirmation (there is no prompt)', false)
+    .action(async () => pruneCommand(process.stdout));
+  image.command('ls').description('list images').option('-q, --quiet', 'only show image IDs', false)
+    .action(async (options: { quiet?: boolean }) => imagesCommand(options, process.stdout));
   return program;
 }
 
