@@ -28,8 +28,8 @@ function buildProgram(): Command {
 
   program
     .command('run')
-    .description('run a WASI module in a new container')
-    .argument('<file>', 'a WASI preview1 command module (.wasm)')
+    .description('run a WASI module or an image in a new container')
+    .argument('<file|image>', 'a WASI preview1 command module (.wasm), or an image from the store')
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect(envEntry), [])
@@ -40,6 +40,7 @@ function buildProgram(): Command {
     .option('-i, --interactive', 'keep stdin open and stream it to the container', false)
     .option('-t, --tty', 'tell the program its stdout is a terminal', false)
     .option('--trace', 'print every WASI call to stderr', false)
+    .option('--entrypoint <path>', "override the image's entrypoint")
     .action(async (file: string, args: string[], options) => {
       process.exitCode = await runCommand(file, args, {
         ...options,
@@ -103,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`wasmbox: ${message}\n`);
-    process.exitCode = isWasmboxError(error) ? exitCodeForError(error.kind) : EXIT_WASMBOX_ERROR;
+    process.exitCode = isWasmboxError(error) ? exitCodeForError(error) : EXIT_WASMBOX_ERROR;
   }
 }
 

@@ -1,10 +1,10 @@
 /**
- * cli run-command: `wasmbox run [options] FILE.wasm [ARGS...]`, a bare module for now (images come next).
+ * cli run-command: `wasmbox run [options] FILE.wasm|IMAGE [ARGS...]`: a bare module, or an image from the store.
  *
  * Streams the container's stdout/stderr to ours as they are written, feeds our stdin with `-i`, and exits with
  * the container's code (mapping in `exit-code.ts`). Ctrl-C kills the container.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createEngine } from '../platform/entry.node.ts';
@@ -21,18 +21,24 @@ export interface RunCommandOptions {
   interactive: boolean;
   tty: boolean;
   trace: boolean;
+  /** Replaces an image's Entrypoint (and drops its Cmd), as `docker run --entrypoint`. */
+  entrypoint?: string;
 }
 
-/** Runs the container; resolves with the exit code. Throws WasmboxError for anything that prevented the run. */
-export async function runCommand(file: string, args: string[], options: RunCommandOptions): Promise<number> {
-  const wasm = readModule(file);
+/**
+ * Runs the container; resolves with the exit code. Throws WasmboxError for anything that prevented the run.
+ * `target` is a module file when it exists on disk or ends in `.wasm`, otherwise an image reference (as `docker run`
+ * takes an image: arguments after it replace the image's Cmd).
+ */
+export async function runCommand(target: string, args: string[], options: RunCommandOptions): Promise<number> {
+  const isModuleFile = existsSync(target) || target.endsWith('.wasm');
+  const source = isModuleFile
+    ? { wasm: readModule(target), name: target, argv0: basename(target), args }
+    : { image: target, args: args.length > 0 ? args : undefined, entrypoint: options.entrypoint };
   const engine = createEngine({ warmWorkers: 0 });
   try {
     const proc = await engine.run({
-      wasm,
-      name: file,
-      argv0: basename(file),
-      args,
+      ...source,
       env: options.env,
       mounts: options.volume,
       workdir: options.workdir,

@@ -84,6 +84,21 @@ describe('wasmbox images, tag, rmi', () => {
   });
 });
 
+describe('wasmbox run IMAGE', () => {
+  it("runs an image from the store by its short name, with the image's entrypoint", async () => {
+    expect(await wasmbox(['run', 'hello'])).toMatchObject({ code: 0, stdout: 'hello from wasm\n', stderr: '' });
+  });
+
+  it('exits 125 for an image that is not in the store, and 127 for a missing entrypoint', async () => {
+    const missing = await wasmbox(['run', 'no-such-image:1.0']);
+    expect(missing.code).toBe(125);
+    expect(missing.stderr).toMatch(/image "no-such-image:1.0" not found/);
+    const noCommand = await wasmbox(['run', '--entrypoint', '/bin/nope.wasm', 'hello']);
+    expect(noCommand.code).toBe(127);
+    expect(noCommand.stderr).toMatch(/\/bin\/nope.wasm/);
+  });
+});
+
 describe('wasmbox save', () => {
   it.skipIf(!hasSkopeo || !canIsolate)('writes a tar skopeo reads as oci-archive: and docker-archive: (wasi/wasm, our digests)', async () => {
     const out = join(scratch, 'saved.tar');
