@@ -1,7 +1,7 @@
 // npm run bench: same-run comparison of wasmbox with node:wasi, @wasmer/wasi and browser_wasi_shim.
 // Prints a Markdown table on stdout (progress on stderr) and writes every sample to .cache/bench-results.json.
 // Options (for development): --only=ROW_ID[,ROW_ID] (cold-hello, warm-hello, cpu, stdout, file, files-10k, yosys,
-// clang, rate) and --peers=NAME[,NAME] (the baseline node:wasi is always included).
+// clang, rate, images) and --peers=NAME[,NAME] (the baseline node:wasi is always included).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { cleanup, retries, runTask } from './harness.mjs';
 import { BASELINE, PEERS } from './peers/index.mjs';
 import { FOOTNOTES, markdownTable } from './report.mjs';
 import { apps } from './rows/apps.mjs';
+import { images } from './rows/images.mjs';
 import { coldHello, warmHello } from './rows/startup.mjs';
 import { cpuBound, fileRw, manyFiles, stdoutLines } from './rows/syscalls.mjs';
 import { containersPerSecond } from './rows/throughput.mjs';
@@ -22,6 +23,7 @@ const ROWS = [
   ['files-10k', manyFiles],
   ['apps', apps],
   ['rate', containersPerSecond],
+  ['images', images],
 ];
 
 const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',');

@@ -6,10 +6,10 @@
  * Lookup by image ID (a root digest, full or a prefix of at least 4 hex digits) is also supported.
  */
 import { WasmboxError } from '../../shared/errors.ts';
-import type { Descriptor } from '../oci/descriptor.ts';
 import { isDigest, type Digest } from '../oci/digest.ts';
 import { familiarString, parseReference, referenceString, withDefaultTag, type ImageReference } from '../oci/reference.ts';
 import type { RefStore } from '../store/blob-store.ts';
+import { findImageById, type FoundImage } from '../store/image-id.ts';
 
 /** `hello` -> `docker.io/library/hello:latest` (throws ImageReferenceError, InvalidArgument, when invalid). */
 export function storeRefName(input: string): string {
@@ -42,13 +42,8 @@ export function displayName(name: string): string {
   return ref ? familiarString(ref) : name;
 }
 
-export interface FoundImage {
-  /** The ref name matched (for an ID lookup: every ref name pointing at that image). */
-  names: string[];
-  descriptor: Descriptor;
-}
-
-const ID_PREFIX = /^(?:sha256:)?([a-f0-9]{4,64})$/;
+export type { FoundImage } from '../store/image-id.ts';
+export { findImageById, looksLikeImageId } from '../store/image-id.ts';
 
 /**
  * Finds an image by what a user typed: a ref name as stored, a name normalized (`hello` -> docker.io/library/
@@ -67,13 +62,7 @@ export async function findImage(refs: RefStore, input: string): Promise<FoundIma
     const d = await refs.get(normalized);
     if (d) return { names: [normalized], descriptor: d };
   }
-  const id = ID_PREFIX.exec(input);
-  if (id) {
-    const all = await refs.list();
-    const hits = all.filter((r) => r.descriptor.digest.slice('sha256:'.length).startsWith(id[1]));
-    const digests = new Set(hits.map((h) => h.descriptor.digest));
-    if (digests.size > 1) throw new WasmboxError('InvalidArgument', `image ID prefix ${input} is ambiguous (${digests.size} images)`);
-    if (digests.size === 1) return { names: hits.map((h) => h.name), descriptor: hits[0].descriptor };
-  }
+  const byId = await findImageById(refs, input);
+  if (byId) return byId;
   throw new WasmboxError('NotFound', `No such image: ${input}`, { data: { image: input } });
 }

@@ -1,6 +1,8 @@
 /**
  * cli image-commands: `wasmbox load`, `save`, `images`, `rmi`, `tag`, `image prune`, on the image store at
  * `$WASMBOX_HOME/store` (an OCI image layout: `skopeo inspect oci:$WASMBOX_HOME/store:docker.io/library/hello:latest`).
+ * Listing and lookups for run/inspect/history go through the engine's ImageService (one image-ID convention: the
+ * root digest); archive work (load/save) and name bookkeeping (rmi/tag/prune) use images/archive and the store.
  * Ref names follow images/archive/image-names.ts: the full normalized reference (`docker.io/library/hello:latest`);
  * untagged images under `sha256:<hex>`. Output follows docker's wording.
  */
@@ -10,13 +12,15 @@ import { WasmboxError } from '../../shared/errors.ts';
 import { displayName, findImage, isUntaggedRefName, refOfStoreName, storeRefName } from '../../images/archive/image-names.ts';
 import { loadArchive } from '../../images/archive/load-archive.ts';
 import { saveArchive } from '../../images/archive/save-archive.ts';
-import type { Descriptor } from '../../images/oci/descriptor.ts';
 import { digestHex, type Digest } from '../../images/oci/digest.ts';
 import { familiarName } from '../../images/oci/reference.ts';
-import { resolveImage } from '../../images/oci/resolve-image.ts';
 import type { ImageStore } from '../../images/store/blob-store.ts';
 import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
+import { ImageService } from '../engine/image-service.ts';
+import { ago, humanSize } from './units.ts';
 import { dataDir } from './volumes.ts';
+
+export { humanSize } from './units.ts';
 
 export interface Output {
   write(text: string): void;
@@ -24,6 +28,16 @@ export interface Output {
 
 export function storeDir(): string {
   return join(dataDir(), 'store');
+}
+
+/** The engine's image service on the CLI's store (opened on first use, closed after `fn`). */
+export async function withImages<T>(fn: (images: ImageService) => Promise<T>): Promise<T> {
+  const images = new ImageService(() => openOciLayoutStore(storeDir()));
+  try {
+    return await fn(images);
+  } finally {
+    await images.close();
+  }
 }
 
 async function withStore<T>(fn: (store: ImageStore) => Promise<T>): Promise<T> {
@@ -71,52 +85,35 @@ export async function saveCommand(images: string[], options: { output?: string }
   }
 }
 
-interface Row {
-  repository: string;
-  tag: string;
-  id: string;
-  created: number | undefined;
-  size: number;
-}
-
-/** `wasmbox images`: REPOSITORY TAG IMAGE ID CREATED SIZE, newest first. */
+/** `wasmbox images`: REPOSITORY TAG IMAGE ID CREATED SIZE, newest first; the ID is the root digest. */
 export async function imagesCommand(options: { quiet?: boolean }, out: Output, now = Date.now()): Promise<void> {
-  const rows = await withStore(async (store) => {
-    const info = new Map<Digest, { created: number | undefined; size: number }>();
-    const rows: Row[] = [];
-    for (const { name, descriptor } of await store.refs.list()) {
-      let meta = info.get(descriptor.digest);
-      if (!meta) {
-        meta = await imageInfo(store, descriptor);
-        info.set(descriptor.digest, meta);
-      }
-      const ref = refOfStoreName(name);
-      const repository = ref ? familiarName(ref) : isUntaggedRefName(name) ? '<none>' : name;
-      const tag = ref?.tag ?? '<none>';
-      rows.push({ repository, tag, id: digestHex(descriptor.digest).slice(0, 12), ...meta });
-    }
-    return rows.sort((a, b) => (b.created ?? 0) - (a.created ?? 0) || a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag));
+  const list = await withImages((images) => images.list());
+  const rows = list.map((image) => {
+    const ref = refOfStoreName(image.name);
+    const created = image.created === undefined ? Number.NaN : Date.parse(image.created);
+    return {
+      repository: ref ? familiarName(ref) : isUntaggedRefName(image.name) ? '<none>' : image.name,
+      tag: ref?.tag ?? '<none>',
+      id: digestHex(image.id).slice(0, 12),
+      created: Number.isNaN(created) ? undefined : created,
+      size: image.size,
+    };
   });
+  rows.sort((a, b) => (b.created ?? 0) - (a.created ?? 0) || a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag));
   if (options.quiet) {
     for (const id of new Set(rows.map((r) => r.id))) out.write(`${id}\n`);
     return;
   }
-  const table = [['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE']];
-  for (const r of rows) table.push([r.repository, r.tag, r.id, r.created === undefined ? 'N/A' : ago(now - r.created), humanSize(r.size)]);
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table) out.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join('')}\n`);
+  writeTable(out, [
+    ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'],
+    ...rows.map((r) => [r.repository, r.tag, r.id, r.created === undefined ? 'N/A' : ago(now - r.created), humanSize(r.size)]),
+  ]);
 }
 
-async function imageInfo(store: ImageStore, root: Descriptor): Promise<{ created: number | undefined; size: number }> {
-  try {
-    const image = await resolveImage(store.blobs, root);
-    const created = image.config.created === undefined ? undefined : Date.parse(image.config.created);
-    let size = image.manifestDescriptor.size + image.manifest.config.size;
-    for (const layer of image.layers) size += layer.size;
-    return { created: Number.isNaN(created) ? undefined : created, size };
-  } catch {
-    return { created: undefined, size: root.size };
-  }
+/** Writes rows as docker's tabwriter does: columns padded to the widest cell plus 3 spaces, the last unpadded. */
+export function writeTable(out: Output, table: string[][]): void {
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  for (const row of table) out.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join('')}\n`);
 }
 
 /** `wasmbox rmi [-f] IMAGE...`: untags; deletes the blobs only that image reached. */
@@ -166,35 +163,3 @@ export async function pruneCommand(out: Output): Promise<void> {
   out.write(`Total reclaimed space: ${humanSize(bytes)}\n`);
 }
 
-/** docker's units.HumanSize: decimal units, 4 significant digits (`144B`, `1.234kB`, `12.5MB`). */
-export function humanSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let i = 0;
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000;
-    i++;
-  }
-  return `${Number(value.toPrecision(4))}${units[i]}`;
-}
-
-/** docker's units.HumanDuration + " ago". */
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const m = Math.round(s / 60);
-  const h = Math.round(s / 3600);
-  const d = Math.floor(h / 24);
-  let text: string;
-  if (s < 1) text = 'Less than a second';
-  else if (s === 1) text = '1 second';
-  else if (s < 60) text = `${s} seconds`;
-  else if (m === 1) text = 'About a minute';
-  else if (m < 60) text = `${m} minutes`;
-  else if (h === 1) text = 'About an hour';
-  else if (h < 48) text = `${h} hours`;
-  else if (h < 24 * 7 * 2) text = `${d} days`;
-  else if (h < 24 * 30 * 2) text = `${Math.floor(h / 24 / 7)} weeks`;
-  else if (h < 24 * 365 * 2) text = `${Math.floor(h / 24 / 30)} months`;
-  else text = `${Math.floor(h / 24 / 365)} years`;
-  return `${text} ago`;
-}

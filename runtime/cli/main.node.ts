@@ -7,6 +7,9 @@ import { isWasmboxError } from '../../shared/errors.ts';
 import type { MountSpec } from '../vfs/api.ts';
 import { EXIT_WASMBOX_ERROR, exitCodeForError } from './exit-code.ts';
 import { imagesCommand, loadCommand, pruneCommand, rmiCommand, saveCommand, tagCommand } from './image-commands.ts';
+import { historyCommand } from './history-command.ts';
+import { inspectCommand } from './inspect-command.ts';
+import { buildCommand } from './build-command.ts';
 import { runCommand } from './run-command.ts';
 import { parseDuration, parseSize } from './units.ts';
 import { parseVolume } from './volumes.ts';
@@ -50,6 +53,17 @@ function buildProgram(): Command {
     });
 
   program
+    .command('build')
+    .description('build an image from a Dockerfile (a subset: see the README)')
+    .argument('<context>', 'the build context directory')
+    .option('-t, --tag <name:tag>', 'name the image (repeatable)', collect((t: string) => t), [])
+    .option('-f, --file <path>', 'the Dockerfile (default: CONTEXT/Dockerfile)')
+    .option('--build-arg <KEY=VALUE>', 'set a build-time ARG (repeatable)', collect((t: string) => t), [])
+    .action(async (context: string, options) => {
+      process.exitCode = await buildCommand(context, { tag: options.tag, file: options.file, buildArgs: options.buildArg });
+    });
+
+  program
     .command('load')
     .description('load images from a tar archive (OCI layout or docker save; plain or gzip), or from stdin')
     .option('-i, --input <file>', 'read from this tar archive file instead of stdin')
@@ -82,12 +96,37 @@ function buildProgram(): Command {
     .argument('<target>', 'new name[:tag]')
     .action(async (source: string, target: string) => tagCommand(source, target));
 
+  program
+    .command('inspect')
+    .description('show images as JSON (docker image inspect)')
+    .argument('<image...>', 'image names or IDs')
+    .action(async (images: string[]) => {
+      process.exitCode = await inspectCommand(images, process.stdout, process.stderr);
+    });
+
+  program
+    .command('history')
+    .description("show an image's build steps, newest first")
+    .argument('<image>', 'image name or ID')
+    .option('--no-trunc', "don't truncate output")
+    .option('-q, --quiet', 'only show image IDs', false)
+    .action(async (image: string, options: { trunc: boolean; quiet: boolean }) =>
+      historyCommand(image, { noTrunc: !options.trunc, quiet: options.quiet }, process.stdout));
+
   const image = program.command('image').description('manage images');
   image
     .command('prune')
     .description('remove untagged images and unreferenced blobs')
     .option('-f, --force', 'do not prompt for confirmation (there is no prompt)', false)
     .action(async () => pruneCommand(process.stdout));
+  image.command('inspect').description('show images as JSON').argument('<image...>', 'image names or IDs')
+    .action(async (images: string[]) => {
+      process.exitCode = await inspectCommand(images, process.stdout, process.stderr);
+    });
+  image.command('history').description("show an image's build steps").argument('<image>', 'image name or ID')
+    .option('--no-trunc', "don't truncate output").option('-q, --quiet', 'only show image IDs', false)
+    .action(async (name: string, options: { trunc: boolean; quiet: boolean }) =>
+      historyCommand(name, { noTrunc: !options.trunc, quiet: options.quiet }, process.stdout));
   image.command('ls').description('list images').option('-q, --quiet', 'only show image IDs', false)
     .action(async (options: { quiet?: boolean }) => imagesCommand(options, process.stdout));
   return program;

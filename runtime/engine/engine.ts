@@ -16,14 +16,28 @@ import { ChannelPool } from '../process/channel-pool.ts';
 import { WorkerPool } from '../process/worker-pool.ts';
 import { WasmboxError } from '../../shared/errors.ts';
 import { ModuleCache } from './module-cache.ts';
-import { resolveRunOptions, type ResolvedRun, type RunOptions } from './run-options.ts';
+import { resolveRunOptions, type ResolvedRun, type RunLimits, type RunOptions } from './run-options.ts';
 import { ImageService, type StoreSource } from './image-service.ts';
-import { ImageRunner } from './image-run.ts';
+import { ImageRunner, locateExecutable, readLowerFile } from './image-run.ts';
+import type { LowerEntry } from '../vfs/api.ts';
+
+/** One build step's container (`runBuildStep`): the program named by argv[0] in `lowers`, run over them. */
+export interface BuildStepRun {
+  /** The image built so far, bottom layer first. */
+  lowers: LowerEntry[];
+  /** argv[0] is looked up in the layers as for `run({ image })` (a path, or a name in PATH of env, then `/`). */
+  argv: string[];
+  env: string[];
+  workdir: string;
+  limits?: RunLimits;
+  /** Name for messages (e.g. `Dockerfile line 4`). */
+  label?: string;
+}
 
 export type { RunOptions } from './run-options.ts';
 export type { ContainerProcess } from '../process/container-process.ts';
 export type { ExitStatus, ExitReason } from '../process/exit-status.ts';
-export { ImageService, storeName, type ImageHandle, type ImageSummary, type StoreSource } from './image-service.ts';
+export { ImageService, storeName, type ImageHandle, type ImageSummary, type ImageInspect, type ImageHistoryItem, type StoreSource } from './image-service.ts';
 
 export interface EngineOptions {
   platform: Platform;
@@ -83,6 +97,25 @@ export class Engine {
     } else if (options.entrypoint !== undefined) {
       throw new WasmboxError('InvalidArgument', 'entrypoint is only for runs from an image');
     }
+    return this.start(options, lowers, false);
+  }
+
+  /**
+   * Runs one `RUN` step of a build: a container over `lowers` whose filesystem changes are kept; `proc.upper`
+   * resolves with them once the program exits by itself (any exit code). stdin is closed.
+   */
+  async runBuildStep(step: BuildStepRun): Promise<ContainerProcess> {
+    if (this.closed) throw new WasmboxError('FailedPrecondition', 'engine is closed');
+    const label = step.label ?? 'build step';
+    if (step.argv.length === 0) throw new WasmboxError('InvalidArgument', `${label}: empty command`);
+    const path = locateExecutable(step.lowers, step.argv[0], step.env, step.workdir, label);
+    const wasm = readLowerFile(step.lowers, path, label);
+    const options: RunOptions = { wasm, name: path, argv0: step.argv[0], args: step.argv.slice(1), env: step.env, workdir: step.workdir };
+    if (step.limits) options.limits = step.limits;
+    return this.start(options, step.lowers, true);
+  }
+
+  private async start(options: RunOptions, lowers: LowerEntry[], captureUpper: boolean): Promise<ContainerProcess> {
     const resolved = resolveRunOptions(options, { hostDirs: this.options.platform.hostDirs });
     resolved.fs.lowers = lowers;
     // Take the worker first: a cold engine spawns its thread while the module is hashed and compiled.
@@ -104,6 +137,7 @@ export class Engine {
       memoryLimitBytes: prepared.memoryLimitBytes,
       timeoutMs: resolved.timeoutMs,
       trace: resolved.trace,
+      captureUpper,
     });
     if (!resolved.stdinData || !process.stdin) return process;
     // Input given up front: deliver it and end it; the caller gets no stdin stream.

@@ -62,28 +62,9 @@ export class ImageRunner {
       workdir: request.workdir,
     });
     const lowers = await this.images.lowerLayers(handle);
-    const path = this.locate(lowers, merged.argv[0], merged.env, merged.workdir, request.image);
+    const path = locateExecutable(lowers, merged.argv[0], merged.env, merged.workdir, request.image);
     const wasm = this.moduleBytes(handle, lowers, path, request.image);
     return { handle, wasm, path, argv: merged.argv, env: merged.env, workdir: merged.workdir, lowers };
-  }
-
-  private locate(lowers: LowerEntry[], argv0: string, env: readonly string[], workdir: string, image: string): string {
-    if (argv0 === '') throw new WasmboxError('NotFound', `image "${image}": the command is an empty string`);
-    if (argv0.includes('/')) return argv0.startsWith('/') ? cleanPath(argv0) : cleanPath(`${workdir}/${argv0}`);
-    const fs = rootfsView(lowers);
-    const pathVar = [...env].reverse().find((entry) => entry.startsWith('PATH='))?.slice(5);
-    const dirs = [...(pathVar ?? '').split(':').filter((d) => d.startsWith('/')), '/'];
-    for (const dir of dirs) {
-      const candidate = cleanPath(`${dir}/${argv0}`);
-      try {
-        if (fs.stat(fs.root(), candidate, true).type === 'file') return candidate;
-      } catch (error) {
-        if (!(error instanceof FsError)) throw error;
-      }
-    }
-    throw new WasmboxError('NotFound', `image "${image}": executable "${argv0}" not found in $PATH (${dirs.join(':')}) of the image`, {
-      data: { path: argv0 },
-    });
   }
 
   private moduleBytes(handle: ImageHandle, lowers: LowerEntry[], path: string, image: string): Uint8Array {
@@ -101,9 +82,37 @@ export class ImageRunner {
   }
 }
 
+/**
+ * The path in the image of the program `argv0` names: a path (relative ones from `workdir`), or a bare name looked up
+ * in PATH of `env`, then in `/`. NotFound naming `image` when missing.
+ */
+export function locateExecutable(lowers: LowerEntry[], argv0: string, env: readonly string[], workdir: string, image: string): string {
+  if (argv0 === '') throw new WasmboxError('NotFound', `image "${image}": the command is an empty string`);
+  if (argv0.includes('/')) return argv0.startsWith('/') ? cleanPath(argv0) : cleanPath(`${workdir}/${argv0}`);
+  const fs = rootfsView(lowers);
+  const pathVar = [...env].reverse().find((entry) => entry.startsWith('PATH='))?.slice(5);
+  const dirs = [...(pathVar ?? '').split(':').filter((d) => d.startsWith('/')), '/'];
+  for (const dir of dirs) {
+    const candidate = cleanPath(`${dir}/${argv0}`);
+    try {
+      if (fs.stat(fs.root(), candidate, true).type === 'file') return candidate;
+    } catch (error) {
+      if (!(error instanceof FsError)) throw error;
+    }
+  }
+  throw new WasmboxError('NotFound', `image "${image}": executable "${argv0}" not found in $PATH (${dirs.join(':')}) of the image`, {
+    data: { path: argv0 },
+  });
+}
+
 /** A read-only look at an image's merged layers through the VFS resolver (an upper layer nobody writes). */
 function rootfsView(lowers: LowerEntry[]): ContainerFs {
   return createContainerFs({ lowers, mounts: [], workdir: '', quotaBytes: 1 });
+}
+
+/** The bytes of the file at `path` in the merged layers (a private copy). */
+export function readLowerFile(lowers: LowerEntry[], path: string, image: string): Uint8Array {
+  return readImageFile(rootfsView(lowers), path, image);
 }
 
 function readImageFile(fs: ContainerFs, path: string, image: string): Uint8Array {

@@ -11,8 +11,14 @@
  *   1. the full normalized name with the default tag (`hello` -> `docker.io/library/hello:latest`);
  *   2. the input exactly as typed (names other tools wrote, e.g. `skopeo copy … oci:DIR:hello`, or a bare tag);
  *   3. the familiar form with tag (`hello:latest`);
- *   4. with a digest (`name@sha256:…`): the manifest or index blob itself, if the store has it.
+ *   4. an image ID: the root (manifest or index) digest, `sha256:<hex>` or bare hex, or a unique prefix of at least
+ *      4 hex digits (as `docker run abcd` finds image abcd…); a prefix matching several images is InvalidArgument;
+ *   5. with a digest (`name@sha256:…`): the manifest or index blob itself, if the store has it.
  * Not found is a WasmboxError NotFound naming the input and the full name looked up.
+ *
+ * Image IDs: the ROOT digest, i.e. the digest of what the ref points at (an index or a manifest), as Docker 25+ with
+ * the containerd image store shows it (the store that runs wasm), and as `wasmbox load` prints and `wasmbox images`
+ * lists. (The classic docker store shows the config digest instead; `configDigest` carries it.)
  *
  * The store is opened lazily (Node's default store is a directory under $WASMBOX_HOME, created on first use), and
  * closed by `close()` only when this service opened it.
@@ -31,6 +37,8 @@ import {
   type ImageReference,
 } from '../../images/oci/reference.ts';
 import { WasmboxError, isWasmboxError } from '../../shared/errors.ts';
+import { findImageById, looksLikeImageId } from '../../images/store/image-id.ts';
+import type { ContainerConfig, HistoryEntry } from '../../images/oci/config.ts';
 import { LayerCache, type LayerCacheOptions } from './layer-cache.ts';
 
 /** A store given as is (the caller owns and closes it) or opened on first use (this service closes it). */
@@ -46,8 +54,10 @@ export interface ImageHandle {
   /** The root descriptor the ref points at (index or manifest). */
   root: Descriptor;
   image: ResolvedImage;
-  /** The image ID as docker shows it: the config digest. */
+  /** The image ID: the root digest (see module doc). */
   id: Digest;
+  /** The digest of the selected manifest's config blob. */
+  configDigest: Digest;
 }
 
 export interface ImageSummary {
@@ -56,13 +66,55 @@ export interface ImageSummary {
   /** `docker images` columns: familiar repository and tag (`<none>` when the name is not a reference). */
   repository: string;
   tag: string;
-  /** Config digest; for an image that cannot be resolved, the root descriptor's digest. */
+  /** The image ID: the root digest (see module doc). */
   id: Digest;
+  /** The config digest, when the image resolves. */
+  configDigest?: Digest;
   created?: string;
   /** Stored bytes of the image's blobs (compressed layers + config + manifest). */
   size: number;
   /** Set when the image cannot run here (e.g. linux/amd64, missing blobs): why. */
   problem?: string;
+}
+
+/** `docker image inspect`'s shape (the fields that mean something for a wasm image). */
+export interface ImageInspect {
+  /** The image ID (root digest). */
+  Id: Digest;
+  /** Familiar `name:tag` of every tagged name of the image. */
+  RepoTags: string[];
+  /** `name@<root digest>` per repository, as the containerd image store reports them. */
+  RepoDigests: string[];
+  /** The config's `created` (RFC 3339), '' when the image does not say. */
+  Created: string;
+  Author?: string;
+  Architecture: string;
+  Os: string;
+  Variant?: string;
+  Config: Omit<ContainerConfig, 'Env' | 'Entrypoint' | 'Cmd' | 'WorkingDir' | 'Labels'> & {
+    Env: string[] | null;
+    Entrypoint: string[] | null;
+    Cmd: string[] | null;
+    WorkingDir: string;
+    Labels: Record<string, string> | null;
+  };
+  RootFS: { Type: string; Layers: Digest[] };
+  /** Stored bytes of the image's blobs, as `ImageSummary.size`. */
+  Size: number;
+}
+
+/** One `docker history` row (Docker API `GET /images/{name}/history`), newest first. */
+export interface ImageHistoryItem {
+  /** The image ID on the newest row; `<missing>` on the others (their intermediate images are not stored). */
+  Id: string;
+  /** Unix seconds; 0 when the entry has no date. */
+  Created: number;
+  CreatedBy: string;
+  /** Familiar tags, on the newest row only. */
+  Tags: string[] | null;
+  /** Stored size of the layer the step made; 0 for an empty layer (ENV, CMD, …). */
+  Size: number;
+  Comment: string;
 }
 
 /** The ref name wasmbox stores for `input`: the full normalized reference, default tag added. */
@@ -117,10 +169,13 @@ export class ImageService {
       const root = await store.refs.get(name);
       if (root) return this.handle(input, name, reference, root);
     }
+    const byId = await findImageById(store.refs, input);
+    if (byId) return this.handle(input, byId.names[0], reference, byId.descriptor);
     if (reference?.digest !== undefined && (await store.blobs.has(reference.digest))) {
       const root = await rootByDigest(store, reference.digest);
       return this.handle(input, '', reference, root);
     }
+    if (looksLikeImageId(input)) throw new WasmboxError('NotFound', `No such image: ${input}`, { data: { reference: input } });
     if (!reference) throw parseError;
     throw new WasmboxError('NotFound', `image "${input}" not found in the local store (looked for ${full})`, {
       data: { reference: input, name: full },
@@ -131,6 +186,7 @@ export class ImageService {
   async list(): Promise<ImageSummary[]> {
     const store = await this.store();
     const out: ImageSummary[] = [];
+    const resolved = new Map<Digest, Promise<ResolvedImage>>();
     for (const { name, descriptor } of await store.refs.list()) {
       let repository = name;
       let tag = '<none>';
@@ -146,14 +202,93 @@ export class ImageService {
         }
       }
       try {
-        const image = await resolveImage(store.blobs, descriptor);
+        // several names of one image: resolved once
+        let resolving = resolved.get(descriptor.digest);
+        if (!resolving) resolved.set(descriptor.digest, (resolving = resolveImage(store.blobs, descriptor)));
+        const image = await resolving;
         const created = image.config.created;
-        out.push({ name, repository, tag, id: image.manifest.config.digest, ...(created ? { created } : {}), size: imageSize(image) });
+        const configDigest = image.manifest.config.digest;
+        out.push({ name, repository, tag, id: descriptor.digest, configDigest, ...(created ? { created } : {}), size: imageSize(image) });
       } catch (error) {
         out.push({ name, repository, tag, id: descriptor.digest, size: descriptor.size, problem: error instanceof Error ? error.message : String(error) });
       }
     }
     return out;
+  }
+
+  /** `docker image inspect` of what `input` names (resolved as `resolve` does). */
+  async inspect(input: string): Promise<ImageInspect> {
+    const handle = await this.resolve(input);
+    const { config, layers } = handle.image;
+    const names = await this.namesOf(handle.id);
+    const repoTags: string[] = [];
+    const repoDigests: string[] = [];
+    for (const name of names) {
+      const ref = tryParse(name);
+      if (!ref) continue;
+      if (ref.tag !== undefined) repoTags.push(familiarString({ ...ref, digest: undefined }));
+      const repoDigest = `${familiarName(ref)}@${handle.id}`;
+      if (!repoDigests.includes(repoDigest)) repoDigests.push(repoDigest);
+    }
+    const c = config.config ?? {};
+    return {
+      Id: handle.id,
+      RepoTags: repoTags,
+      RepoDigests: repoDigests,
+      Created: config.created ?? '',
+      ...(config.author ? { Author: config.author } : {}),
+      Architecture: config.architecture,
+      Os: config.os,
+      ...(config.variant ? { Variant: config.variant } : {}),
+      Config: {
+        ...c,
+        Env: c.Env ?? null,
+        Entrypoint: c.Entrypoint ?? null,
+        Cmd: c.Cmd ?? null,
+        WorkingDir: c.WorkingDir ?? '',
+        Labels: c.Labels ?? null,
+      },
+      RootFS: { Type: config.rootfs?.type ?? 'layers', Layers: [...(config.rootfs?.diff_ids ?? layers.map((l) => l.digest))] },
+      Size: imageSize(handle.image),
+    };
+  }
+
+  /**
+   * `docker history` of what `input` names, newest first: one row per config `history` entry, each non-empty entry
+   * matched with the next layer (bottom up); an image without history gets one row per layer, as the layers are all
+   * it says.
+   */
+  async history(input: string): Promise<ImageHistoryItem[]> {
+    const handle = await this.resolve(input);
+    const { config, layers } = handle.image;
+    const entries: HistoryEntry[] = config.history?.length ? config.history : layers.map(() => ({}));
+    const rows: ImageHistoryItem[] = [];
+    let layer = 0;
+    for (const entry of entries) {
+      const size = entry.empty_layer ? 0 : (layers[layer++]?.size ?? 0);
+      const created = entry.created === undefined ? Number.NaN : Date.parse(entry.created);
+      rows.push({
+        Id: '<missing>',
+        Created: Number.isNaN(created) ? 0 : Math.floor(created / 1000),
+        CreatedBy: entry.created_by ?? '',
+        Tags: null,
+        Size: size,
+        Comment: entry.comment ?? '',
+      });
+    }
+    rows.reverse();
+    if (rows.length > 0) {
+      rows[0].Id = handle.id;
+      const tags = (await this.namesOf(handle.id)).map(tryParse).filter((r) => r?.tag !== undefined).map((r) => familiarString({ ...r!, digest: undefined }));
+      rows[0].Tags = tags.length > 0 ? tags : null;
+    }
+    return rows;
+  }
+
+  /** Every ref name pointing at the image with root digest `id`. */
+  private async namesOf(id: Digest): Promise<string[]> {
+    const store = await this.store();
+    return (await store.refs.list()).filter((r) => r.descriptor.digest === id).map((r) => r.name);
   }
 
   /** The image's layers as VFS lower trees, bottom first, each built once per layer digest and shared. */
@@ -179,7 +314,17 @@ export class ImageService {
   private async handle(input: string, refName: string, reference: ImageReference | null, root: Descriptor): Promise<ImageHandle> {
     const store = await this.store();
     const image = await resolveImage(store.blobs, root);
-    return { input, refName, reference, root, image, id: image.manifest.config.digest };
+    return { input, refName, reference, root, image, id: root.digest, configDigest: image.manifest.config.digest };
+  }
+}
+
+/** A ref name as a reference, when it is one (untagged `sha256:` names and foreign names are not). */
+function tryParse(name: string): ImageReference | undefined {
+  if (isDigest(name)) return undefined;
+  try {
+    return parseReference(name);
+  } catch {
+    return undefined;
   }
 }
 

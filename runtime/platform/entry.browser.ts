@@ -3,22 +3,42 @@
  */
 import { Engine, type StoreSource } from '../engine/engine.ts';
 import { createMemoryStore } from '../../images/store/memory-store.ts';
+import { idbAvailable, openIdbStore } from '../../images/store/idb-store.browser.ts';
+import type { ImageStore } from '../../images/store/blob-store.ts';
 import { browserPlatform } from './platform.browser.ts';
 
 export { Engine } from '../engine/engine.ts';
 export type { EngineOptions, RunOptions, ContainerProcess, ExitStatus, ExitReason } from '../engine/engine.ts';
-export { ImageService, storeName, type ImageHandle, type ImageSummary, type StoreSource } from '../engine/engine.ts';
+export { ImageService, storeName, type ImageHandle, type ImageSummary, type ImageInspect, type ImageHistoryItem, type StoreSource } from '../engine/engine.ts';
 export type { RunLimits } from '../engine/run-options.ts';
 export type { MountSpec, MountSource } from '../vfs/api.ts';
 export { WasmboxError, isWasmboxError, type ErrorKind } from '../../shared/errors.ts';
+export { openIdbStore, deleteIdbStore, idbAvailable, type IdbStoreOptions } from '../../images/store/idb-store.browser.ts';
+export { createMemoryStore } from '../../images/store/memory-store.ts';
 
 export interface CreateEngineOptions {
   warmWorkers?: number;
-  /** The image store; default an in-memory store for now (IndexedDB comes with the browser store backend). */
+  /**
+   * The image store: a store the caller owns, or a function opening one on first use (the engine closes it).
+   * Default: the IndexedDB store in database `wasmbox` (persistent, shared by this origin's tabs), opened lazily;
+   * an in-memory store when IndexedDB is unavailable or cannot be opened (e.g. some private modes).
+   */
   store?: StoreSource;
+}
+
+/** The default browser store: IndexedDB database `wasmbox`, falling back to memory. */
+export async function openDefaultStore(): Promise<ImageStore> {
+  if (idbAvailable()) {
+    try {
+      return await openIdbStore();
+    } catch {
+      // IndexedDB exists but refuses (private mode, blocked storage): images then live as long as the engine.
+    }
+  }
+  return createMemoryStore();
 }
 
 /** Needs a cross-origin-isolated page (SharedArrayBuffer) until issue 4 adds the non-isolated fallback. */
 export function createEngine(options: CreateEngineOptions = {}): Engine {
-  return new Engine({ platform: browserPlatform(), warmWorkers: options.warmWorkers, store: options.store ?? (async () => createMemoryStore()) });
+  return new Engine({ platform: browserPlatform(), warmWorkers: options.warmWorkers, store: options.store ?? openDefaultStore });
 }

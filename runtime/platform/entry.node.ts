@@ -9,7 +9,7 @@ import { nodePlatform, type NodePlatformOptions } from './platform.node.ts';
 
 export { Engine } from '../engine/engine.ts';
 export type { EngineOptions, RunOptions, ContainerProcess, ExitStatus, ExitReason } from '../engine/engine.ts';
-export { ImageService, storeName, type ImageHandle, type ImageSummary, type StoreSource } from '../engine/engine.ts';
+export { ImageService, storeName, type ImageHandle, type ImageSummary, type ImageInspect, type ImageHistoryItem, type StoreSource } from '../engine/engine.ts';
 export type { RunLimits } from '../engine/run-options.ts';
 export type { MountSpec, MountSource } from '../vfs/api.ts';
 export { WasmboxError, isWasmboxError, type ErrorKind } from '../../shared/errors.ts';

@@ -11,7 +11,7 @@
  * once a channel is full, as with a pipe. `stdin` is a WritableStream when requested, else the guest sees end of input.
  */
 import { WasmboxError } from '../../shared/errors.ts';
-import type { ContainerFsSpec } from '../vfs/api.ts';
+import type { ContainerFsSpec, LowerEntry } from '../vfs/api.ts';
 import type { WorkerHandle } from '../platform/platform.ts';
 import { AsyncReader, AsyncWriter } from './byte-channel.ts';
 import type { ChannelPool } from './channel-pool.ts';
@@ -29,6 +29,8 @@ export interface ProcessSpec {
   memoryLimitBytes: number | null;
   timeoutMs: number | null;
   trace: boolean;
+  /** Keep the container's upper-layer changes when the guest exits (see `ContainerProcess.upper`). */
+  captureUpper?: boolean;
 }
 
 export interface ContainerProcess {
@@ -36,6 +38,11 @@ export interface ContainerProcess {
   readonly stdout: ReadableStream<Uint8Array>;
   readonly stderr: ReadableStream<Uint8Array>;
   readonly exited: Promise<ExitStatus>;
+  /**
+   * With `captureUpper` (builds): the container's filesystem changes when the guest exited by itself (any exit
+   * code); null otherwise (not requested, trap, kill, timeout). Never rejects.
+   */
+  readonly upper: Promise<LowerEntry | null>;
   /** Stops the guest at once (even in a tight loop or blocked on stdin). No-op once it has ended. */
   kill(): void;
 }
@@ -67,6 +74,10 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     fail = reject;
   });
   let ended = false;
+  let setUpper!: (upper: LowerEntry | null) => void;
+  const upper = new Promise<LowerEntry | null>((resolve) => {
+    setUpper = resolve;
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   // Ends the process once; a worker that did not finish by itself is terminated, never reused.
@@ -87,6 +98,7 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     } else {
       pool.discard(worker);
     }
+    setUpper(null); // no-op when the guest's changes were delivered first
     if (outcome instanceof Error) fail(outcome);
     else settle(outcome);
   };
@@ -113,11 +125,15 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     tty: spec.tty,
     memoryLimitBytes: spec.memoryLimitBytes,
     trace: spec.trace,
+    ...(spec.captureUpper ? { captureUpper: true } : {}),
   };
   worker.api.run(request).then(
     (result) => {
       if (result.reason === 'error') end(WasmboxError.fromJSON(result.error), true);
-      else end({ code: result.code, reason: result.reason, message: result.message }, true);
+      else {
+        if (!ended) setUpper(result.upper ?? null);
+        end({ code: result.code, reason: result.reason, message: result.message }, true);
+      }
     },
     (error: unknown) => {
       // The RPC itself failed: a host bug inside the worker. Report it; do not reuse the worker.
@@ -131,6 +147,7 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     stdout: outputStream(stdout, recycleStdout),
     stderr: outputStream(stderr, recycleStderr),
     exited,
+    upper,
     kill: () => end({ code: KILLED_EXIT_CODE, reason: 'killed', message: 'killed' }, false),
   };
 }

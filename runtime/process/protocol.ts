@@ -7,7 +7,7 @@
  * even while the guest spins or sleeps in Atomics.wait.
  */
 import type { WasmboxErrorJson } from '../../shared/errors.ts';
-import type { ContainerFsSpec } from '../vfs/api.ts';
+import type { ContainerFsSpec, LowerEntry } from '../vfs/api.ts';
 
 export interface RunRequest {
   /** Compiled once per content digest on the host and shared with the worker (no recompilation there). */
@@ -26,6 +26,8 @@ export interface RunRequest {
   memoryLimitBytes: number | null;
   /** Emit an strace-like line per syscall to stderr. */
   trace: boolean;
+  /** Return the container's upper-layer changes (`diffUpper()`) with the result, for `RUN` in a build. */
+  captureUpper?: boolean;
 }
 
 /**
@@ -39,6 +41,8 @@ export type RunResult =
       code: number;
       /** Empty for a normal exit; the trap's message and wasm function otherwise. */
       message: string;
+      /** With `captureUpper`: the upper layer's changes as one layer tree (whiteouts, opaque dirs). */
+      upper?: LowerEntry;
     }
   | { reason: 'error'; error: WasmboxErrorJson };
 

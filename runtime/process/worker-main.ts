@@ -96,7 +96,8 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
   }
   try {
     // Exit statuses are 0-255 as on POSIX and in Docker's API: exit(-1) reports 255.
-    return { reason: 'exit', code: host.start(instance) & 0xff, message: '' };
+    const code = host.start(instance) & 0xff;
+    return request.captureUpper ? { reason: 'exit', code, message: '', upper: vfs.diffUpper() } : { reason: 'exit', code, message: '' };
   } catch (error) {
     const message = describeTrap(error);
     if (isAllocationFailure(error) || atMemoryLimit(instance, request.memoryLimitBytes)) {

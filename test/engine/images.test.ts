@@ -11,7 +11,8 @@ import type { LowerEntry } from '../../runtime/vfs/api.ts';
 import { readLayer } from '../../images/layer/read-layer.ts';
 import { writeLayer, writeLayerTar, type LayerSourceEntry } from '../../images/layer/write-layer.ts';
 import { createMemoryStore } from '../../images/store/memory-store.ts';
-import { inTransaction, type ImageStore } from '../../images/store/blob-store.ts';
+import { inTransaction, type ImageStore, type RefStore } from '../../images/store/blob-store.ts';
+import { findImageById } from '../../images/store/image-id.ts';
 import { sha256Digest } from '../../images/oci/digest.ts';
 import { MEDIA_TYPE } from '../../images/oci/media-types.ts';
 import type { ContainerConfig } from '../../images/oci/config.ts';
@@ -47,7 +48,14 @@ async function commit(store: ImageStore, name: string, blobs: Map<string, Uint8A
 }
 
 /** A wasi/wasm image: each layer a list of entries (gzip'd every other layer), the given container config. */
-async function buildImage(store: ImageStore, name: string, layers: LayerSourceEntry[][], config: ContainerConfig, created?: string): Promise<Descriptor> {
+async function buildImage(
+  store: ImageStore,
+  name: string,
+  layers: LayerSourceEntry[][],
+  config: ContainerConfig,
+  created?: string,
+  more: Record<string, unknown> = {},
+): Promise<Descriptor> {
   const blobs = new Map<string, Uint8Array>();
   const layerDescs: Descriptor[] = [];
   const diffIds: string[] = [];
@@ -56,7 +64,7 @@ async function buildImage(store: ImageStore, name: string, layers: LayerSourceEn
     layerDescs.push(await putBlob(blobs, await writeLayer(entries, { gzip }), gzip ? MEDIA_TYPE.ociLayerGzip : MEDIA_TYPE.ociLayer));
     diffIds.push(await sha256Digest(writeLayerTar(entries)));
   }
-  const cfg = { architecture: 'wasm', os: 'wasi', ...(created ? { created } : {}), config, rootfs: { type: 'layers', diff_ids: diffIds } };
+  const cfg = { architecture: 'wasm', os: 'wasi', ...(created ? { created } : {}), config, rootfs: { type: 'layers', diff_ids: diffIds }, ...more };
   const configDesc = await putBlob(blobs, enc.encode(JSON.stringify(cfg)), MEDIA_TYPE.ociConfig);
   const manifest = { schemaVersion: 2, mediaType: MEDIA_TYPE.ociManifest, config: configDesc, layers: layerDescs };
   const manifestDesc = await putBlob(blobs, enc.encode(JSON.stringify(manifest)), MEDIA_TYPE.ociManifest);
@@ -117,6 +125,13 @@ describe('images -> containers', () => {
       Cmd: ['a', 'b'],
       Env: ['A=1', 'B=2', 'PATH=/bin'],
       WorkingDir: '/work',
+      Labels: { team: 'x' },
+    }, '2024-03-04T05:06:07Z', {
+      history: [
+        { created_by: 'ADD scratch', empty_layer: true },
+        { created: '2024-03-04T05:06:06Z', created_by: 'COPY args_env.wasm /bin/ # buildkit', comment: 'buildkit.dockerfile.v0' },
+        { created: '2024-03-04T05:06:07Z', created_by: 'CMD ["a" "b"]', comment: 'buildkit.dockerfile.v0', empty_layer: true },
+      ],
     });
     await buildImage(
       store,
@@ -137,16 +152,25 @@ describe('images -> containers', () => {
     expect((await run({ image: 'docker.io/library/hello:latest' })).stdout).toBe('hello from wasm\n');
     const handle = await engine.images.resolve('hello:latest');
     expect(handle.refName).toBe('docker.io/library/hello:latest');
-    expect(handle.id).toBe(helloConfig.digest);
+    const root = (await store.refs.get('docker.io/library/hello:latest'))!;
+    expect(handle.id).toBe(root.digest); // the image ID is the root digest (docker's containerd store)
+    expect(handle.configDigest).toBe(helloConfig.digest);
     const missing = await failure(engine.images.resolve('nothere'));
     expect(missing.kind).toBe('NotFound');
     expect(missing.message).toContain('docker.io/library/nothere:latest');
   });
 
-  it('lists images with repository, tag, id (config digest), created and size', async () => {
+  it('lists images with repository, tag, id (root digest), created and size', async () => {
     const list = await engine.images.list();
     const hello = list.find((i) => i.repository === 'hello')!;
-    expect(hello).toMatchObject({ name: 'docker.io/library/hello:latest', tag: 'latest', id: helloConfig.digest, created: '2024-01-02T03:04:05Z' });
+    const helloRoot = (await store.refs.get('docker.io/library/hello:latest'))!;
+    expect(hello).toMatchObject({
+      name: 'docker.io/library/hello:latest',
+      tag: 'latest',
+      id: helloRoot.digest,
+      configDigest: helloConfig.digest,
+      created: '2024-01-02T03:04:05Z',
+    });
     expect(hello.size).toBeGreaterThan(fixtureBytes('hello').byteLength / 4);
     expect(list.map((i) => `${i.repository}:${i.tag}`).sort()).toEqual(['args:1', 'broken:latest', 'fs:latest', 'ghcr.io/example/hello-artifact:v1', 'hello:latest']);
 
@@ -155,11 +179,71 @@ describe('images -> containers', () => {
     await store.refs.set(root.digest, root);
     try {
       const untagged = (await engine.images.list()).find((i) => i.name === root.digest)!;
-      expect(untagged).toMatchObject({ repository: '<none>', tag: '<none>', id: helloConfig.digest });
+      expect(untagged).toMatchObject({ repository: '<none>', tag: '<none>', id: root.digest });
       expect((await run({ image: root.digest })).stdout).toBe('hello from wasm\n');
     } finally {
       await store.refs.delete(root.digest);
     }
+  });
+
+  it('resolves an image ID: the root digest, full or a unique prefix of at least 4 hex digits', async () => {
+    const root = (await store.refs.get('docker.io/library/hello:latest'))!;
+    const hex = root.digest.slice('sha256:'.length);
+    for (const input of [root.digest, hex, hex.slice(0, 12), hex.slice(0, 4)]) {
+      const handle = await engine.images.resolve(input);
+      expect(handle.id).toBe(root.digest);
+      expect(handle.refName).toBe('docker.io/library/hello:latest');
+    }
+    expect((await run({ image: hex.slice(0, 12) })).stdout).toBe('hello from wasm\n');
+    const missing = await failure(engine.images.resolve('sha256:' + '0'.repeat(64)));
+    expect(missing.kind).toBe('NotFound');
+    expect((await failure(engine.images.resolve('abc'))).kind).toBe('NotFound'); // 3 digits: a name, not an ID
+    // A prefix two images share is ambiguous, as in docker (the lookup reads refs only).
+    const fake = (name: string, hex: string) => ({ name, descriptor: { mediaType: MEDIA_TYPE.ociManifest, digest: `sha256:${hex.padEnd(64, '0')}`, size: 2 } });
+    const refs = { list: async () => [fake('a:1', 'abcd1'), fake('a:2', 'abcd2'), fake('b:1', 'abcd1')] } as unknown as RefStore;
+    const ambiguous = await failure(findImageById(refs, 'abcd'));
+    expect(ambiguous).toMatchObject({ kind: 'InvalidArgument', message: expect.stringContaining('ambiguous') });
+    expect((await findImageById(refs, 'sha256:abcd1'))?.names).toEqual(['a:1', 'b:1']);
+    expect(await findImageById(refs, 'abcd3')).toBeUndefined();
+  });
+
+  it('inspects an image in the shape of docker image inspect', async () => {
+    const root = (await store.refs.get('docker.io/library/args:1'))!;
+    await store.refs.set('ghcr.io/o/args:2', root);
+    try {
+      const info = await engine.images.inspect('args:1');
+      expect(info).toMatchObject({
+        Id: root.digest,
+        RepoDigests: expect.arrayContaining([`args@${root.digest}`, `ghcr.io/o/args@${root.digest}`]),
+        Created: '2024-03-04T05:06:07Z',
+        Architecture: 'wasm',
+        Os: 'wasi',
+        Config: { Env: ['A=1', 'B=2', 'PATH=/bin'], Entrypoint: ['/bin/args_env.wasm'], Cmd: ['a', 'b'], WorkingDir: '/work', Labels: { team: 'x' } },
+        RootFS: { Type: 'layers' },
+      });
+      expect(info.RepoTags.sort()).toEqual(['args:1', 'ghcr.io/o/args:2']);
+      expect(info.RootFS.Layers).toHaveLength(1);
+      expect(info.RootFS.Layers[0]).toMatch(/^sha256:[a-f0-9]{64}$/);
+      expect(info.Size).toBe((await engine.images.list()).find((i) => i.name === 'docker.io/library/args:1')!.size);
+      expect((await engine.images.inspect('hello')).Config).toMatchObject({ Cmd: null, Labels: null, WorkingDir: '', Env: null });
+    } finally {
+      await store.refs.delete('ghcr.io/o/args:2');
+    }
+  });
+
+  it('gives the history newest first: the image ID on top, <missing> below, layer sizes on layer steps', async () => {
+    const root = (await store.refs.get('docker.io/library/args:1'))!;
+    const history = await engine.images.history('args:1');
+    expect(history.map((h) => h.Id)).toEqual([root.digest, '<missing>', '<missing>']);
+    expect(history.map((h) => h.CreatedBy)).toEqual(['CMD ["a" "b"]', 'COPY args_env.wasm /bin/ # buildkit', 'ADD scratch']);
+    expect(history[0]).toMatchObject({ Tags: ['args:1'], Size: 0, Comment: 'buildkit.dockerfile.v0', Created: Date.parse('2024-03-04T05:06:07Z') / 1000 });
+    const image = await engine.images.resolve('args:1');
+    expect(history[1].Size).toBe(image.image.layers[0].size);
+    expect(history[2]).toMatchObject({ Size: 0, Created: 0, Tags: null });
+    // no history in the config: one row per layer
+    const fs = await engine.images.history('fs');
+    expect(fs).toHaveLength(2);
+    expect(fs[1].Id).toBe('<missing>');
   });
 
   it('merges Entrypoint/Cmd/Env/WorkingDir by Docker rules', async () => {
