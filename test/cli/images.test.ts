@@ -5,38 +5,22 @@
  * skopeo as root keeps a blob-info cache in /var/lib/containers/cache: it runs in a private mount namespace with a
  * tmpfs over /var/lib (or with XDG_DATA_HOME redirected when not root), so nothing lands outside the test.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeHelloImage, type BuiltImage } from '../../images/archive/test-kit.ts';
 import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
+import { runCli, type CliResult } from '../helpers/cli.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
 
-const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'wasmbox-images-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const HOME = join(scratch, 'home');
 const STORE = join(HOME, 'store');
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function wasmbox(args: string[], home = HOME): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, WASMBOX_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const wasmbox = (args: string[], home = HOME): Promise<CliResult> => runCli(args, { home });
 
 const hasSkopeo = spawnSync('sh', ['-c', 'command -v skopeo']).status === 0;
 const isRoot = process.getuid?.() === 0;

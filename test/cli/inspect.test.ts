@@ -3,31 +3,20 @@
  * one image under two names; and the one image-ID convention (the root digest) across `images`, `inspect`,
  * `history` and `run`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeHelloImage, type BuiltImage } from '../../images/archive/test-kit.ts';
 import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
+import { runCli } from '../helpers/cli.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
 import { humanSize } from '../../runtime/cli/units.ts';
 
-const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'wasmbox-inspect-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function wasmbox(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, WASMBOX_HOME: scratch }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const wasmbox = (args: string[]) => runCli(args, { home: scratch });
 
 let hello: BuiltImage;
 let id: string;
