@@ -113,6 +113,9 @@ describe('wasmbox load', () => {
 
     expect(await wasmbox(['load', '-i', dockerTar])).toMatchObject({ code: 0, stdout: 'Loaded image: hello:v2\n', stderr: '' });
     expect(await wasmbox(['load', '-i', ociTar])).toMatchObject({ code: 0, stdout: 'Loaded image: hello:v3\n', stderr: '' });
+    // and what was loaded runs
+    expect(await wasmbox(['run', 'hello:v2'])).toMatchObject({ code: 0, stdout: 'hello from wasm\n', stderr: '' });
+    expect(await wasmbox(['run', 'hello:v3'])).toMatchObject({ code: 0, stdout: 'hello from wasm\n', stderr: '' });
     // skopeo may rewrite the manifest on the way (its blob-info cache): compare with what it says it wrote
     const untaggedDigest = JSON.parse(skopeo(['inspect', `oci-archive:${untaggedTar}`])).Digest;
     expect(await wasmbox(['load', '-i', untaggedTar])).toMatchObject({ code: 0, stdout: `Loaded image ID: ${untaggedDigest}\n` });
