@@ -1,5 +1,5 @@
-// `npm start`: runs the bundled example programs through the wasmbox CLI, each in its own container.
-// (The playground page with example images replaces this in a later issue.)
+// `npm start`: runs the bundled example programs and example images through the wasmbox CLI, each in its own
+// container. (The playground page replaces this in issue 4.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,10 @@ const steps = [
   ['a host directory mounted at /data: the file lands on the host', ['run', '-v', `${shared}:/data`, fixture('file_rw'), '/data/blob.bin', '4']],
   ['a 1 s timeout on a program that spins forever (exit 137)', ['run', '--timeout', '1s', fixture('spin')]],
   ['a 32 MiB memory cap on a program that wants 256 MiB', ['run', '--memory', '32m', fixture('alloc'), '256']],
+  ['the example images in the local store (built by npm run images)', ['images']],
+  ['an image: its Cmd is `ls -l /`', ['run', 'wasmbox/coreutils']],
+  ['arguments after the image replace its Cmd; stdin with -i', ['run', '-i', 'wasmbox/coreutils', 'wc', '-l'], 'one\ntwo\nthree\n'],
+  ['a host directory mounted into an image container', ['run', '-v', `${shared}:/data`, 'wasmbox/coreutils', 'sha256sum', '/data/blob.bin']],
 ];
 for (const [title, args, input] of steps) {
   console.log(`\n$ wasmbox ${args.map((a) => a.replace(root, '')).join(' ')}    # ${title}`);
