@@ -1,21 +1,15 @@
 // Compiles the guest programs test/programs/*.c into .cache/fixtures/NAME.wasm with Debian's clang and wasi-libc.
 // A program is rebuilt only when its output is older than its source or any shared header (test/programs/*.h).
-// Must not download anything: the toolchain comes from apt (see MISSING_TOOLCHAIN below).
-import { spawn } from 'node:child_process';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+// Must not download anything: the toolchain comes from apt (scripts/wasi-cc.mjs).
+import { mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkClang, compileWasi, mtime } from './wasi-cc.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const PROGRAMS_DIR = join(root, 'test', 'programs');
 export const FIXTURES_DIR = join(root, '.cache', 'fixtures');
-
-const CLANG = process.env.WASMBOX_CLANG || 'clang';
-const CFLAGS = ['--target=wasm32-wasi', '-O2', '-Wall', '-Wextra', '-Werror=implicit-function-declaration',
-  '-Wl,--strip-all'];
-const MISSING_TOOLCHAIN =
-  'install the WASI C toolchain: apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32';
 
 /**
  * Builds every stale fixture. Resolves to the names it compiled; rejects with every compiler message if any
@@ -39,7 +33,7 @@ export async function buildFixtures({ quiet = false } = {}) {
     return [];
   }
 
-  await checkClang();
+  await checkClang('fixtures');
   await mkdir(FIXTURES_DIR, { recursive: true });
   const failures = [];
   const queue = [...stale];
@@ -61,51 +55,9 @@ export async function buildFixtures({ quiet = false } = {}) {
   return stale;
 }
 
-async function compile(name) {
-  const out = join(FIXTURES_DIR, `${name}.wasm`);
-  // Write to a temporary name and rename, so an interrupted build never leaves a fresh-looking broken fixture.
-  const tmp = `${out}.${process.pid}.tmp`;
-  try {
-    // Compiled from inside test/programs so __FILE__ (in every failed CHECK) is just the file name.
-    await run(CLANG, [...CFLAGS, '-o', tmp, `${name}.c`], PROGRAMS_DIR);
-    await rename(tmp, out);
-  } finally {
-    await rm(tmp, { force: true });
-  }
-}
-
-async function checkClang() {
-  try {
-    await run(CLANG, ['--version']);
-  } catch (err) {
-    throw new Error(`fixtures: cannot run ${CLANG} (${err instanceof Error ? err.message : err}); ${MISSING_TOOLCHAIN}`);
-  }
-}
-
-/** Runs a command; rejects with its stderr (plus a toolchain hint when the failure looks like a missing package). */
-function run(cmd, args, cwd = root) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', (err) => reject(new Error(err.code === 'ENOENT' ? `${cmd} not found` : err.message)));
-    child.on('close', (code) => {
-      if (code === 0) return resolve(output);
-      const hint = /wasm-ld|libclang_rt|file not found|unable to execute|no such file or directory/i.test(output)
-        ? `\n(${MISSING_TOOLCHAIN})` : '';
-      reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}\n${output.trimEnd()}${hint}`));
-    });
-  });
-}
-
-async function mtime(path) {
-  try {
-    return (await stat(path)).mtimeMs;
-  } catch (err) {
-    if (err && err.code === 'ENOENT') return 0;
-    throw err;
-  }
+function compile(name) {
+  // Compiled from inside test/programs so __FILE__ (in every failed CHECK) is just the file name.
+  return compileWasi(`${name}.c`, join(FIXTURES_DIR, `${name}.wasm`), { cwd: PROGRAMS_DIR });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

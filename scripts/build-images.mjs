@@ -16,17 +16,13 @@ import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compileWasi, mtime } from './wasi-cc.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const EXAMPLES_DIR = join(root, 'images', 'examples');
 export const CONTEXTS_DIR = join(root, '.cache', 'examples');
 const CLI = join(root, 'dist', 'cli.js');
 
-const CLANG = process.env.WASMBOX_CLANG || 'clang';
-const CFLAGS = ['--target=wasm32-wasi', '-O2', '-Wall', '-Wextra', '-Werror=implicit-function-declaration',
-  '-Wl,--strip-all'];
-const MISSING_TOOLCHAIN =
-  'install the WASI C toolchain: apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32';
 
 /**
  * The examples. `prepare(ctx)` fills the build context directory `ctx` (the Dockerfile is copied by the caller);
@@ -133,21 +129,10 @@ async function storedId(tag, env) {
 async function compile(src, out, headers = []) {
   const newest = Math.max(...(await Promise.all([src, ...headers].map(mtime))));
   if ((await mtime(out)) >= newest) return false;
-  const tmp = `${out}.${process.pid}.tmp`;
-  try {
-    const { code, stdout, stderr } = await run(CLANG, [...CFLAGS, '-o', tmp, src]).catch((err) => {
-      throw new Error(`images: cannot run ${CLANG} (${err.message}); ${MISSING_TOOLCHAIN}`);
-    });
-    if (code !== 0) {
-      const output = `${stdout}${stderr}`.trimEnd();
-      const hint = /wasm-ld|libclang_rt|file not found|unable to execute/i.test(output) ? `\n(${MISSING_TOOLCHAIN})` : '';
-      throw new Error(`images: compiling ${relative(root, src)} failed\n${output}${hint}`);
-    }
-    await rename(tmp, out);
-    return true;
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await compileWasi(relative(root, src), out, { cwd: root }).catch((err) => {
+    throw new Error(`images: compiling ${relative(root, src)} failed: ${err.message}`);
+  });
+  return true;
 }
 
 async function copyIfChanged(src, dest) {
@@ -208,15 +193,6 @@ async function readJson(path) {
     return JSON.parse(await readFile(path, 'utf8'));
   } catch {
     return null;
-  }
-}
-
-async function mtime(path) {
-  try {
-    return (await stat(path)).mtimeMs;
-  } catch (err) {
-    if (err && err.code === 'ENOENT') return 0;
-    throw err;
   }
 }
 
