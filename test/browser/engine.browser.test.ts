@@ -3,6 +3,7 @@
  * Fixtures are the C programs from test/programs, built by the global setup into .cache/fixtures.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { readText } from '../helpers/streams.ts';
 import { createEngine } from '../../runtime/platform/entry.browser.ts';
 import helloUrl from '../../.cache/fixtures/hello.wasm?url';
 import argsEnvUrl from '../../.cache/fixtures/args_env.wasm?url';
@@ -16,12 +17,6 @@ async function bytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await (await fetch(url)).arrayBuffer());
 }
 
-async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const decoder = new TextDecoder();
-  let out = '';
-  for await (const chunk of stream) out += decoder.decode(chunk, { stream: true });
-  return out + decoder.decode();
-}
 
 describe('engine in Chromium', () => {
   it('runs in a cross-origin-isolated page with SharedArrayBuffer', () => {
@@ -30,7 +25,7 @@ describe('engine in Chromium', () => {
 
   it('runs hello in a Web Worker', async () => {
     const proc = await engine.run({ wasm: await bytes(helloUrl), name: 'hello' });
-    const [status, out] = await Promise.all([proc.exited, text(proc.stdout)]);
+    const [status, out] = await Promise.all([proc.exited, readText(proc.stdout)]);
     expect(status).toEqual({ code: 0, reason: 'exit', message: '' });
     expect(out).toBe('hello from wasm\n');
   });
@@ -42,7 +37,7 @@ describe('engine in Chromium', () => {
       args: ['one', 'två', ''],
       env: { GREETING: 'hej' },
     });
-    const [status, out] = await Promise.all([proc.exited, text(proc.stdout)]);
+    const [status, out] = await Promise.all([proc.exited, readText(proc.stdout)]);
     expect(status.code).toBe(0);
     expect(out).toContain('one');
     expect(out).toContain('två');
@@ -51,7 +46,7 @@ describe('engine in Chromium', () => {
 
   it('writes and reads back a file in the container filesystem', async () => {
     const proc = await engine.run({ wasm: await bytes(fileRwUrl), name: 'file_rw', args: ['/tmp/data.bin', '2'] });
-    const [status, out, err] = await Promise.all([proc.exited, text(proc.stdout), text(proc.stderr)]);
+    const [status, out, err] = await Promise.all([proc.exited, readText(proc.stdout), readText(proc.stderr)]);
     expect(err).toBe('');
     expect(status).toEqual({ code: 0, reason: 'exit', message: '' });
     expect(out).toBe('wrote 2 MiB, read 2 MiB\n'); // file_rw verifies every byte it reads back
@@ -66,7 +61,7 @@ describe('engine in Chromium', () => {
     expect(new TextDecoder().decode(first.value)).toContain('ping');
     await writer.close();
     reader.releaseLock();
-    const [status] = await Promise.all([proc.exited, text(proc.stdout)]);
+    const [status] = await Promise.all([proc.exited, readText(proc.stdout)]);
     expect(status.code).toBe(0);
   });
 });

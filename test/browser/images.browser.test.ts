@@ -4,6 +4,7 @@
  * into the IndexedDB store, run from there in a Web Worker, and still there for a second engine on the database.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { readText } from '../helpers/streams.ts';
 import { createEngine, deleteIdbStore, openIdbStore, storeName } from '../../runtime/platform/entry.browser.ts';
 import { storeHelloImage } from '../../images/archive/test-kit.ts';
 import helloUrl from '../../.cache/fixtures/hello.wasm?url';
@@ -11,12 +12,6 @@ import helloUrl from '../../.cache/fixtures/hello.wasm?url';
 const DB = `wasmbox-test-images-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 afterAll(() => deleteIdbStore(DB));
 
-async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const decoder = new TextDecoder();
-  let out = '';
-  for await (const chunk of stream) out += decoder.decode(chunk, { stream: true });
-  return out + decoder.decode();
-}
 
 describe('images in Chromium (IndexedDB store)', () => {
   it('builds an image in the page, runs it from the store in a Web Worker, and keeps it for the next engine', async () => {
@@ -28,7 +23,7 @@ describe('images in Chromium (IndexedDB store)', () => {
     const engine = createEngine({ warmWorkers: 0, store: () => openIdbStore(DB) });
     try {
       const proc = await engine.run({ image: 'hello' });
-      const [status, out] = await Promise.all([proc.exited, text(proc.stdout)]);
+      const [status, out] = await Promise.all([proc.exited, readText(proc.stdout)]);
       expect(status).toEqual({ code: 0, reason: 'exit', message: '' });
       expect(out).toBe('hello from wasm\n');
     } finally {
@@ -44,7 +39,7 @@ describe('images in Chromium (IndexedDB store)', () => {
       const handle = await second.images.resolve('hello');
       expect(handle.root.digest).toBe(built.manifest.digest);
       const again = await second.run({ image: 'hello:latest' });
-      const [status, out] = await Promise.all([again.exited, text(again.stdout)]);
+      const [status, out] = await Promise.all([again.exited, readText(again.stdout)]);
       expect(status.code).toBe(0);
       expect(out).toBe('hello from wasm\n');
     } finally {

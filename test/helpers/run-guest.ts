@@ -8,6 +8,7 @@
  */
 import { createEngine, type Engine, type MountSpec } from '../../runtime/platform/entry.node.ts';
 import { fixtureBytes } from './fixtures.ts';
+import { readText } from './streams.ts';
 
 export interface GuestResult {
   code: number;
@@ -48,9 +49,4 @@ export async function runModule(wasm: Uint8Array, name: string, options: GuestOp
   return { ...status, stdout, stderr };
 }
 
-export async function readText(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
-}
+export { readText } from './streams.ts';
