@@ -127,7 +127,7 @@ export class Engine {
       this.workers.release(worker);
       throw error;
     }
-    const process = startProcess({ workers: this.workers, channels: this.channels }, worker, {
+    const proc = startProcess({ workers: this.workers, channels: this.channels }, worker, {
       module: prepared.module,
       args: resolved.args,
       env: resolved.env,
@@ -139,11 +139,11 @@ export class Engine {
       trace: resolved.trace,
       captureUpper,
     });
-    if (!resolved.stdinData || !process.stdin) return process;
+    if (!resolved.stdinData || !proc.stdin) return proc;
     // Input given up front: deliver it and end it; the caller gets no stdin stream.
-    const writer = process.stdin.getWriter();
+    const writer = proc.stdin.getWriter();
     void writer.write(resolved.stdinData).then(() => writer.close(), () => undefined);
-    return { ...process, stdin: null, kill: process.kill };
+    return { ...proc, stdin: null };
   }
 
   /** Terminates idle workers. Running processes keep running until they end or are killed. */

@@ -64,8 +64,8 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
   try {
     vfs = createContainerFs(request.fs, { hostDirs: deps.hostDirs });
   } catch (error) {
-    const code = error instanceof FsError ? error.code : String(error);
-    return { reason: 'error', error: { kind: 'FailedPrecondition', message: `cannot set up the container filesystem: ${code}` } };
+    if (!(error instanceof FsError)) throw error; // a host bug, reported by the RPC as an internal error
+    return { reason: 'error', error: { kind: 'FailedPrecondition', message: `cannot set up the container filesystem: ${error.code}` } };
   }
   // Output is flushed to the host before every call that may block, so a prompt shows before the guest waits.
   const flush = (): void => {
