@@ -57,7 +57,8 @@ CPU row also shows the ratio of the fastest runs (interference only ever adds ti
   "first" = compile + first run.
 - **image rows** (wasmbox only; \`bench/rows/images.mjs\`): archives built with the repository's image code (gzip
   layers of pseudo-random bytes); import = \`node dist/cli.js load -i\` wall time into a fresh store, process start
-  included; start = \`engine.run({ image })\` to exit status in a fresh process with a prewarmed worker, "first" with a
-  cold layer cache (the layer is read, gunzipped, indexed and copied once into a SharedArrayBuffer), "warm" later runs
-  (median of 30); store size = bytes under \`store/blobs/sha256\`.
+  included (the load also unpacks each layer once into \`$WASMBOX_HOME/layers\`); start = \`engine.run({ image })\`
+  to exit status in a fresh process with a prewarmed worker, "first" = the process's first run (layer indexes read
+  from disk, file bytes read on demand, module compiled), "warm" later runs (median of 30); store size = bytes under
+  \`store/blobs/sha256\`.
 `.trim();

@@ -17,7 +17,7 @@ const ALLOWED: Record<string, string[]> = {
   'runtime/vfs': [],
   'runtime/wasi': ['runtime/vfs'],
   'runtime/process': ['runtime/wasi', 'runtime/vfs', 'runtime/platform'],
-  'runtime/engine': ['runtime/process', 'runtime/vfs', 'runtime/platform', 'images/oci', 'images/store', 'images/layer', 'images/build'],
+  'runtime/engine': ['runtime/process', 'runtime/vfs', 'runtime/platform', 'images/oci', 'images/store', 'images/layer', 'images/build', 'images/archive'],
   'runtime/cli': ['runtime/engine', 'runtime/process', 'runtime/vfs', 'runtime/platform', 'images/oci', 'images/store', 'images/archive', 'images/build'],
   'runtime/platform': ['runtime/engine', 'runtime/process', 'runtime/vfs', 'runtime/wasi', 'images/store'],
   'images/oci': [],

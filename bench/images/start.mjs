@@ -2,9 +2,10 @@
 // store at $WASMBOX_HOME/store. One fresh process per sample (run by bench/rows/images.mjs):
 //   node bench/images/start.mjs IMAGE WARM_RUNS
 // The engine's one worker is prewarmed first (spawning a thread is the same for every image and is measured by the
-// cold-hello row). "first" = engine.run({ image }) to exit status with a cold layer cache: resolving the name,
-// reading each layer blob once (gunzip, tar index, one copy into a SharedArrayBuffer) and compiling the module;
-// "warm" = later runs of the same image in the same engine (layer trees cached and shared with the worker).
+// cold-hello row). "first" = engine.run({ image }) to exit status in a new process (as every `wasmbox run` is):
+// resolving the name, reading each layer's index from $WASMBOX_HOME/layers (unpacked by `wasmbox load`; file bytes
+// stay on disk and are read on demand) and compiling the module; "warm" = later runs of the same image in the same
+// engine (layer trees cached).
 // Prints JSON { firstMs, warmMs: [...] } on stdout.
 import { createEngine } from '../../dist/index.js';
 

@@ -2,7 +2,7 @@
 // - import of a 50 MB image: `node dist/cli.js load -i big.tar` into a fresh $WASMBOX_HOME, wall time including the
 //   CLI's process start (median of 2); MB/s = tar bytes / time. The in-process `loadArchive` time is in the JSON.
 // - container start from a stored 50 MB image vs a 1 MB image (bench/images/start.mjs, a fresh process per sample,
-//   3 per image, alternating): first start (cold layer cache) and warm start (median of 10 later runs).
+//   3 per image, alternating): first start (a new process: layer indexes read from disk) and warm start (median of 10 later runs).
 // - store size after loading two images that share a 40 MB layer: bytes of the files under the store's
 //   blobs/sha256 directory, against the two images' blob bytes added up.
 // The archives are built by bench/images/prepare.mjs (the repository's image code run under tsx: the dist bundle

@@ -1,24 +1,20 @@
 /**
  * cli image-commands: `wasmbox load`, `save`, `images`, `rmi`, `tag`, `image prune`, on the image store at
  * `$WASMBOX_HOME/store` (an OCI image layout: `skopeo inspect oci:$WASMBOX_HOME/store:docker.io/library/hello:latest`).
- * Listing and lookups for run/inspect/history go through the engine's ImageService (one image-ID convention: the
- * root digest); archive work (load/save) and name bookkeeping (rmi/tag/prune) use images/archive and the store.
+ * Everything goes through the engine's ImageService (one image-ID convention: the root digest; loads unpack layers,
+ * removals drop them); this module only reads files and formats output.
  * Ref names follow images/archive/image-names.ts: the full normalized reference (`docker.io/library/hello:latest`);
  * untagged images under `sha256:<hex>`. Output follows docker's wording.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WasmboxError } from '../../shared/errors.ts';
-import { displayName, findImage, isUntaggedRefName, refOfStoreName, storeRefName } from '../../images/archive/image-names.ts';
-import { loadArchive } from '../../images/archive/load-archive.ts';
-import { saveArchive } from '../../images/archive/save-archive.ts';
-import { digestHex, type Digest } from '../../images/oci/digest.ts';
+import { displayName, isUntaggedRefName, refOfStoreName } from '../../images/archive/image-names.ts';
+import { digestHex } from '../../images/oci/digest.ts';
 import { familiarName } from '../../images/oci/reference.ts';
-import type { ImageStore } from '../../images/store/blob-store.ts';
 import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
 import { ImageService } from '../engine/image-service.ts';
+import { defaultStoreDir, diskLayerSnapshots } from '../platform/entry.node.ts';
 import { ago, humanSize } from './units.ts';
-import { dataDir } from './volumes.ts';
 
 export { humanSize } from './units.ts';
 
@@ -27,25 +23,16 @@ export interface Output {
 }
 
 export function storeDir(): string {
-  return join(dataDir(), 'store');
+  return defaultStoreDir();
 }
 
 /** The engine's image service on the CLI's store (opened on first use, closed after `fn`). */
 export async function withImages<T>(fn: (images: ImageService) => Promise<T>): Promise<T> {
-  const images = new ImageService(() => openOciLayoutStore(storeDir()));
+  const images = new ImageService(() => openOciLayoutStore(storeDir()), diskLayerSnapshots());
   try {
     return await fn(images);
   } finally {
     await images.close();
-  }
-}
-
-async function withStore<T>(fn: (store: ImageStore) => Promise<T>): Promise<T> {
-  const store = await openOciLayoutStore(storeDir());
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
   }
 }
 
@@ -59,7 +46,7 @@ export async function loadCommand(options: { input?: string }, out: Output): Pro
     if (code === 'ENOENT') throw new WasmboxError('NotFound', `open ${options.input}: no such file`);
     throw error;
   }
-  const { loaded } = await withStore((store) => loadArchive(store, bytes));
+  const { loaded } = await withImages((images) => images.load(bytes));
   for (const image of loaded) {
     out.write(image.name !== undefined ? `Loaded image: ${displayName(image.name)}\n` : `Loaded image ID: ${image.id}\n`);
   }
@@ -70,7 +57,7 @@ export async function saveCommand(images: string[], options: { output?: string }
   if (options.output === undefined && out.isTTY) {
     throw new WasmboxError('InvalidArgument', 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
   }
-  const tar = await withStore((store) => saveArchive(store, images));
+  const tar = await withImages((service) => service.save(images));
   if (options.output === undefined) {
     await new Promise<void>((resolve, reject) => process.stdout.write(tar, (e) => (e ? reject(e) : resolve())));
     return;
@@ -118,30 +105,18 @@ export function writeTable(out: Output, table: string[][]): void {
 
 /** `wasmbox rmi [-f] IMAGE...`: untags; deletes the blobs only that image reached. */
 export async function rmiCommand(images: string[], options: { force?: boolean }, out: Output): Promise<void> {
-  await withStore(async (store) => {
+  await withImages(async (service) => {
     for (const input of images) {
-      const found = await findImage(store.refs, input);
-      if (found.names.length > 1 && !options.force) {
-        throw new WasmboxError('Conflict', `unable to delete ${input} (must be forced) - image is referenced in multiple repositories`);
-      }
-      for (const name of found.names) {
-        const removed = await store.remove(name);
-        if (!isUntaggedRefName(name)) out.write(`Untagged: ${displayName(name)}\n`);
-        for (const digest of removed.deleted) if (digest === removed.descriptor.digest) out.write(`Deleted: ${digest}\n`);
-      }
+      const removed = await service.remove(input, options);
+      for (const name of removed.untagged) out.write(`Untagged: ${displayName(name)}\n`);
+      if (removed.deleted.includes(removed.id)) out.write(`Deleted: ${removed.id}\n`);
     }
   });
 }
 
 /** `wasmbox tag SOURCE TARGET`. */
 export async function tagCommand(source: string, target: string): Promise<void> {
-  const name = storeRefName(target);
-  await withStore(async (store) => {
-    const found = await findImage(store.refs, source);
-    await store.refs.set(name, found.descriptor);
-    // Tagging an untagged image names it: its `sha256:` placeholder ref is no longer needed.
-    for (const old of found.names) if (isUntaggedRefName(old)) await store.refs.delete(old);
-  });
+  await withImages((images) => images.tag(source, target));
 }
 
 /**
@@ -149,16 +124,7 @@ export async function tagCommand(source: string, target: string): Promise<void> 
  * blobs), then every blob no image reaches.
  */
 export async function pruneCommand(out: Output): Promise<void> {
-  const { deleted, bytes } = await withStore(async (store) => {
-    const images: Digest[] = [];
-    for (const { name, descriptor } of await store.refs.list()) {
-      if (!isUntaggedRefName(name)) continue;
-      await store.refs.delete(name);
-      images.push(descriptor.digest);
-    }
-    const pruned = await store.prune();
-    return { deleted: [...new Set(images)], bytes: pruned.bytes };
-  });
+  const { deleted, bytes } = await withImages((images) => images.prune());
   if (deleted.length > 0) out.write(`Deleted Images:\n${deleted.map((d) => `deleted: ${d}\n`).join('')}\n`);
   out.write(`Total reclaimed space: ${humanSize(bytes)}\n`);
 }

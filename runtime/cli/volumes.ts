@@ -7,12 +7,9 @@ import { mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MountSpec } from '../vfs/api.ts';
+import { wasmboxHome } from '../platform/entry.node.ts';
 
 const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-export function dataDir(): string {
-  return process.env.WASMBOX_HOME || join(homedir(), '.wasmbox');
-}
 
 export function parseVolume(spec: string): MountSpec {
   const parts = spec.split(':');
@@ -35,7 +32,7 @@ export function parseVolume(spec: string): MountSpec {
     return { target, source: { kind: 'host', hostPath }, readonly };
   }
   if (!VOLUME_NAME.test(source)) throw new Error(`invalid volume name "${source}"`);
-  const hostPath = join(dataDir(), 'volumes', source, '_data');
+  const hostPath = join(wasmboxHome(), 'volumes', source, '_data');
   mkdirSync(hostPath, { recursive: true });
   return { target, source: { kind: 'host', hostPath }, readonly };
 }

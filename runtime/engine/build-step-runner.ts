@@ -11,7 +11,8 @@ import { readLayer } from '../../images/layer/read-layer.ts';
 import type { LayerSourceEntry } from '../../images/layer/write-layer.ts';
 import type { LowerEntry, WhiteoutEntry } from '../vfs/api.ts';
 import type { Engine } from './engine.ts';
-import { lowerTreeFromLayer, toShared } from './layer-cache.ts';
+import { lowerTreeFromLayer } from './layer-cache.ts';
+import { toShared } from './layer-snapshots.ts';
 import type { RunLimits } from './run-options.ts';
 
 export interface EngineStepRunnerOptions {
@@ -30,7 +31,8 @@ export class EngineStepRunner implements StepRunner {
     const lowers = await Promise.all(
       step.layers.map(async (layer) => {
         const { entries, tar } = await readLayer(layer.tar);
-        return lowerTreeFromLayer(entries, toShared(tar));
+        const shared = toShared(tar); // the layers of an image being built live in memory until it is stored
+        return lowerTreeFromLayer(entries, (offset, size) => shared.subarray(offset, offset + size));
       }),
     );
     const proc = await this.engine.runBuildStep({
@@ -63,12 +65,12 @@ const MOUNT_STUBS = ['dev', 'tmp'];
  * The upper tree without the mount-point directories the container setup made (as BuildKit removes its mount
  * stubs): a root `dev` or `tmp` that no lower layer has and that is still empty.
  */
-export function withoutMountStubs(upper: LowerEntry, lowers: readonly LowerEntry[]): LowerEntry {
+export function withoutMountStubs(upper: LowerEntry<Uint8Array>, lowers: readonly LowerEntry[]): LowerEntry<Uint8Array> {
   const children = { ...upper.children };
   for (const name of MOUNT_STUBS) {
     const child = Object.hasOwn(children, name) ? children[name] : undefined;
     if (child === undefined || child.type !== 'dir') continue;
-    const dir = child as LowerEntry;
+    const dir = child as LowerEntry<Uint8Array>;
     const inLowers = lowers.some((l) => l.children !== undefined && Object.hasOwn(l.children, name));
     if (!inLowers && !dir.opaque && Object.keys(dir.children ?? {}).length === 0) delete children[name];
   }
@@ -76,10 +78,10 @@ export function withoutMountStubs(upper: LowerEntry, lowers: readonly LowerEntry
 }
 
 /** A layer tree (e.g. `diffUpper()`) as layer entries, paths relative to the root; device nodes left out. */
-export function layerEntriesOf(root: LowerEntry): LayerSourceEntry[] {
+export function layerEntriesOf(root: LowerEntry<Uint8Array>): LayerSourceEntry[] {
   const out: LayerSourceEntry[] = [];
   if (root.opaque) out.push({ path: '', kind: 'opaque', mode: 0, mtimeSec: 0 });
-  const walk = (children: Record<string, LowerEntry | WhiteoutEntry>, prefix: string): void => {
+  const walk = (children: Record<string, LowerEntry<Uint8Array> | WhiteoutEntry>, prefix: string): void => {
     for (const name of Object.keys(children)) {
       const child = children[name];
       const path = prefix === '' ? name : `${prefix}/${name}`;
@@ -87,7 +89,7 @@ export function layerEntriesOf(root: LowerEntry): LayerSourceEntry[] {
         out.push({ path, kind: 'whiteout', mode: 0, mtimeSec: 0 });
         continue;
       }
-      const entry = child as LowerEntry;
+      const entry = child as LowerEntry<Uint8Array>;
       const mode = (entry.mode ?? (entry.type === 'dir' ? 0o755 : 0o644)) & 0o7777;
       const mtimeSec = entry.mtimeNs === undefined ? 0 : Number(entry.mtimeNs / 1_000_000_000n);
       switch (entry.type) {

@@ -20,6 +20,7 @@ import { resolveRunOptions, type ResolvedRun, type RunLimits, type RunOptions } 
 import { ImageService, type StoreSource } from './image-service.ts';
 import { ImageRunner, locateExecutable, readLowerFile } from './image-run.ts';
 import type { LowerEntry } from '../vfs/api.ts';
+import type { LayerSnapshots } from './layer-snapshots.ts';
 
 /** One build step's container (`runBuildStep`): the program named by argv[0] in `lowers`, run over them. */
 export interface BuildStepRun {
@@ -48,6 +49,8 @@ export interface EngineOptions {
    * on first use (the engine then closes it in `close()`). Without it, image operations fail with FailedPrecondition.
    */
   store?: StoreSource;
+  /** Where image layers are unpacked (default: in memory). The Node entry keeps them on disk. */
+  layerSnapshots?: LayerSnapshots;
 }
 
 export class Engine {
@@ -63,7 +66,7 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.warmWorkers = options.warmWorkers ?? 2;
     this.workers = new WorkerPool(options.platform, { maxIdle: this.warmWorkers });
-    this.images = new ImageService(options.store ?? noStore);
+    this.images = new ImageService(options.store ?? noStore, options.layerSnapshots);
     this.imageRunner = new ImageRunner(this.images);
   }
 

@@ -9,11 +9,11 @@
  * symlinks inside the container root), never through the host. A missing file is WasmboxError NotFound, a directory
  * or a non-wasm file NotRunnable (from the module cache), each naming the path in the image.
  *
- * The module's bytes are copied once out of the layer's shared buffer (Web Crypto and WebAssembly.compile refuse
+ * The module's bytes are copied once out of the layer's shared buffer or file on disk (Web Crypto and WebAssembly.compile refuse
  * SharedArrayBuffer views) and kept per (manifest digest, path), so a warm run neither copies nor hashes them again:
  * the module cache remembers the digest per array and the compiled module per digest.
  */
-import type { LowerEntry, OpenFile } from '../vfs/api.ts';
+import type { LayerFileReader, LowerEntry, OpenFile } from '../vfs/api.ts';
 import { createContainerFs, type ContainerFs } from '../vfs/container-fs.ts';
 import { FsError } from '../vfs/errors.ts';
 import { cleanPath, mergeRunConfig } from '../../images/oci/run-config.ts';
@@ -75,7 +75,7 @@ export class ImageRunner {
       this.modules.set(key, cached);
       return cached;
     }
-    const bytes = readImageFile(rootfsView(lowers), path, image);
+    const bytes = readImageFile(rootfsView(lowers, this.images.snapshots.files), path, image);
     this.modules.set(key, bytes);
     if (this.modules.size > MAX_CACHED_MODULES) this.modules.delete(this.modules.keys().next().value!);
     return bytes;
@@ -106,8 +106,8 @@ export function locateExecutable(lowers: LowerEntry[], argv0: string, env: reado
 }
 
 /** A read-only look at an image's merged layers through the VFS resolver (an upper layer nobody writes). */
-function rootfsView(lowers: LowerEntry[]): ContainerFs {
-  return createContainerFs({ lowers, mounts: [], workdir: '', quotaBytes: 1 });
+function rootfsView(lowers: LowerEntry[], layerFiles?: LayerFileReader): ContainerFs {
+  return createContainerFs({ lowers, mounts: [], workdir: '', quotaBytes: 1 }, { layerFiles });
 }
 
 /** The bytes of the file at `path` in the merged layers (a private copy). */

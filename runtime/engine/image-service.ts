@@ -20,6 +20,10 @@
  * the containerd image store shows it (the store that runs wasm), and as `wasmbox load` prints and `wasmbox images`
  * lists. (The classic docker store shows the config digest instead; `configDigest` carries it.)
  *
+ * Changes (load, remove, tag, prune) go through here too, so the CLI, the daemon and the web page share them: a load
+ * unpacks the layers of the images it brought (layer-snapshots.ts) so their first start reads no blob; removing
+ * blobs drops their unpacked layers.
+ *
  * The store is opened lazily (Node's default store is a directory under $WASMBOX_HOME, created on first use), and
  * closed by `close()` only when this service opened it.
  */
@@ -39,7 +43,11 @@ import {
 import { WasmboxError, isWasmboxError } from '../../shared/errors.ts';
 import { findImageById, looksLikeImageId } from '../../images/store/image-id.ts';
 import type { ContainerConfig, HistoryEntry } from '../../images/oci/config.ts';
-import { LayerCache, type LayerCacheOptions } from './layer-cache.ts';
+import { LayerCache } from './layer-cache.ts';
+import { loadArchive, type LoadOptions, type LoadResult } from '../../images/archive/load-archive.ts';
+import { saveArchive } from '../../images/archive/save-archive.ts';
+import { findImage, isUntaggedRefName, storeRefName } from '../../images/archive/image-names.ts';
+import { MemoryLayerSnapshots, type LayerSnapshots } from './layer-snapshots.ts';
 
 /** A store given as is (the caller owns and closes it) or opened on first use (this service closes it). */
 export type StoreSource = ImageStore | (() => Promise<ImageStore>);
@@ -126,9 +134,13 @@ export class ImageService {
   private storePromise: Promise<ImageStore> | undefined;
   private layerCache: LayerCache | undefined;
 
+  /**
+   * `snapshots`: where layers are unpacked (layer-snapshots.ts); default in memory, the Node entry passes the disk
+   * snapshots under `$WASMBOX_HOME/layers`.
+   */
   constructor(
     private readonly source: StoreSource,
-    private readonly options: LayerCacheOptions = {},
+    readonly snapshots: LayerSnapshots = new MemoryLayerSnapshots(),
   ) {}
 
   /** The store, opened on first use. */
@@ -147,7 +159,7 @@ export class ImageService {
   /** The layer cache (created with the store); exposed for accounting and tests. */
   async layers(): Promise<LayerCache> {
     const store = await this.store();
-    this.layerCache ??= new LayerCache(store.blobs, this.options);
+    this.layerCache ??= new LayerCache(store.blobs, this.snapshots);
     return this.layerCache;
   }
 
@@ -289,6 +301,81 @@ export class ImageService {
   private async namesOf(id: Digest): Promise<string[]> {
     const store = await this.store();
     return (await store.refs.list()).filter((r) => r.descriptor.digest === id).map((r) => r.name);
+  }
+
+  /**
+   * Imports an image archive (`docker save` / OCI layout tar, plain or gzip) in one store transaction, then unpacks
+   * the layers of each wasi/wasm image it held (others are kept and named by their run error later).
+   */
+  async load(archive: Uint8Array, options: LoadOptions = {}): Promise<LoadResult> {
+    const result = await loadArchive(await this.store(), archive, options);
+    for (const image of result.loaded) {
+      let handle: ImageHandle;
+      try {
+        handle = await this.resolve(image.id);
+      } catch (error) {
+        if (isWasmboxError(error) && error.kind === 'NotRunnable') continue; // not a wasi/wasm image
+        throw error;
+      }
+      await this.lowerLayers(handle);
+    }
+    return result;
+  }
+
+  /** One tar holding `names` as an OCI image layout and a Docker archive (`docker save`). */
+  async save(names: string[]): Promise<Uint8Array> {
+    return saveArchive(await this.store(), names);
+  }
+
+  /**
+   * `docker rmi`: removes every name of the image `input` and the blobs only it reached. Conflict when it has several
+   * names and `force` is not set. Returns the names removed and the deleted blob digests.
+   */
+  async remove(input: string, options: { force?: boolean } = {}): Promise<{ untagged: string[]; deleted: Digest[]; id: Digest }> {
+    const store = await this.store();
+    const found = await findImage(store.refs, input);
+    if (found.names.length > 1 && !options.force) {
+      throw new WasmboxError('Conflict', `unable to delete ${input} (must be forced) - image is referenced in multiple repositories`);
+    }
+    const untagged: string[] = [];
+    const deleted: Digest[] = [];
+    for (const name of found.names) {
+      const removed = await store.remove(name);
+      if (!isUntaggedRefName(name)) untagged.push(name);
+      deleted.push(...removed.deleted);
+    }
+    await this.dropUnpackedLayers(deleted);
+    return { untagged, deleted, id: found.descriptor.digest };
+  }
+
+  /** `docker tag SOURCE TARGET`; tagging an untagged image drops its `sha256:` placeholder name. */
+  async tag(source: string, target: string): Promise<void> {
+    const name = storeRefName(target);
+    const store = await this.store();
+    const found = await findImage(store.refs, source);
+    await store.refs.set(name, found.descriptor);
+    for (const old of found.names) if (isUntaggedRefName(old)) await store.refs.delete(old);
+  }
+
+  /** `docker image prune`: removes untagged images, then every blob no image reaches. */
+  async prune(): Promise<{ deleted: Digest[]; bytes: number }> {
+    const store = await this.store();
+    const images: Digest[] = [];
+    for (const { name, descriptor } of await store.refs.list()) {
+      if (!isUntaggedRefName(name)) continue;
+      await store.refs.delete(name);
+      images.push(descriptor.digest);
+    }
+    const pruned = await store.prune();
+    await this.dropUnpackedLayers(pruned.deleted);
+    return { deleted: [...new Set(images)], bytes: pruned.bytes };
+  }
+
+  /** After blobs were deleted: their cached trees and unpacked layers go (any other process's too, by store check). */
+  private async dropUnpackedLayers(deleted: readonly Digest[]): Promise<void> {
+    for (const digest of deleted) this.layerCache?.evict(digest);
+    const store = await this.store();
+    await this.snapshots.prune((digest) => store.blobs.has(digest as Digest));
   }
 
   /** The image's layers as VFS lower trees, bottom first, each built once per layer digest and shared. */

@@ -1,64 +1,58 @@
 /**
  * engine layer-cache: image layers -> VFS lower trees (`LowerEntry`), built once per layer digest and kept.
  *
- * For one layer: read the blob from the store, `readLayer` it (gunzip, index the tar), copy the uncompressed tar ONCE
- * into a SharedArrayBuffer, and build a tree whose file `data` are views (`subarray`) into that buffer. Sending the
- * tree to a container worker is a structured clone, which shares SharedArrayBuffers instead of copying them, so a
- * container start from a 100 MB image copies no file bytes; the VFS reads the views in place and copies a 64 KiB
- * block only when a container writes it (`runtime/vfs/file-data.ts`). Every container of an image shares one copy.
+ * For one layer: ask the snapshots (layer-snapshots.ts) for its unpacked form — made from the store's blob the first
+ * time, in memory (a SharedArrayBuffer) or on disk (Node) — and build a tree whose file `data` are views into the
+ * shared buffer or extents of the file on disk. Sending the tree to a container worker is a structured clone, which
+ * shares SharedArrayBuffers and copies extents as three fields, so a container start from a 100 MB image copies no
+ * file bytes; the VFS reads them in place and copies a file only when a container writes it
+ * (`runtime/vfs/file-data.ts`). Every container of an image shares one copy.
  *
  * Mapping of `LayerEntry` kinds (images/layer/layer-entry.ts):
  * - `dir` -> `{ type: 'dir', children }`; parents the tar did not list are implied with no mode/mtime, so the lower
  *   layers' copy keeps its own (the VFS takes a directory's mode from the topmost copy that states one, else 0755).
- * - `file` -> `{ type: 'file', data: view }`; `symlink` -> `{ type: 'symlink', target }` as stored.
- * - `hardlink` -> a file entry with its own view on the same bytes: hard links within a lower layer become separate
+ * - `file` -> `{ type: 'file', data }`; `symlink` -> `{ type: 'symlink', target }` as stored.
+ * - `hardlink` -> a file entry with its own data on the same bytes: hard links within a lower layer become separate
  *   inodes that share bytes (nlink 1 each; a write to one name copies up only that name). Docker's overlay2 keeps
  *   them one inode; no guest we run depends on that for read-only image files.
  * - `whiteout` -> `{ type: 'whiteout' }`; `opaque` -> `opaque: true` on the directory (the layer root for `''`).
  * - modes as given (permission bits); mtimeNs = mtimeSec * 1e9.
- * A wasm artifact's raw layer (not a tar) becomes a one-file tree, the file's data a view of its own shared copy.
+ * A wasm artifact's raw layer (not a tar) becomes a one-file tree, the file's data the whole unpacked blob.
  *
  * Not checked here: blob digests (the store verified each blob on import) and `diff_id`s. Trees are never mutated
  * after they are built (the VFS must not write lower trees; see runtime/vfs/overlay.ts).
  * Lifetime: entries stay until `evict`/`clear` (an engine lives as long as its images are in use); a failed build
  * is not cached.
  */
-import type { LowerEntry, WhiteoutEntry } from '../vfs/api.ts';
+import type { FileExtent, LowerEntry, WhiteoutEntry } from '../vfs/api.ts';
 import type { Descriptor } from '../../images/oci/descriptor.ts';
 import type { LayerEntry } from '../../images/layer/layer-entry.ts';
-import { readLayer, type LayerLimits } from '../../images/layer/read-layer.ts';
 import { WasmboxError } from '../../shared/errors.ts';
+import type { LayerSnapshots } from './layer-snapshots.ts';
 
 /** The store slice the cache reads: `ImageStore.blobs` fits. */
 export interface LayerBlobSource {
   get(digest: Descriptor['digest']): Promise<Uint8Array>;
 }
 
-export interface LayerCacheOptions {
-  /** Limits for untrusted layers (see images/layer/read-layer.ts; defaults there). */
-  limits?: LayerLimits;
-}
-
 export class LayerCache {
   private readonly trees = new Map<string, Promise<LowerEntry>>();
-  /** Blobs read from the store so far: one per layer digest unless evicted or failed (tests check this). */
+  /** Blobs read from the store so far: one per layer digest unless evicted, failed or already unpacked on disk. */
   blobReads = 0;
-  /** Bytes held in shared buffers by cached layers. */
+  /** Bytes held in memory by cached layers (0 for layers kept on disk). */
   sharedBytes = 0;
 
   constructor(
     private readonly blobs: LayerBlobSource,
-    private readonly options: LayerCacheOptions = {},
+    private readonly snapshots: LayerSnapshots,
   ) {}
 
   /** The lower tree of a tar layer (plain or gzip). */
   layer(layer: Descriptor): Promise<LowerEntry> {
     return this.cached(layer.digest, async () => {
-      const blob = await this.read(layer);
-      const { entries, tar } = await readLayer(blob, this.options.limits);
-      const shared = toShared(tar);
-      this.sharedBytes += shared.byteLength;
-      return lowerTreeFromLayer(entries, shared);
+      const unpacked = await this.snapshots.unpack(layer, () => this.read(layer), { raw: false });
+      this.sharedBytes += unpacked.memoryBytes;
+      return lowerTreeFromLayer(unpacked.entries, unpacked.fileData);
     });
   }
 
@@ -67,9 +61,9 @@ export class LayerCache {
     const name = path.replace(/^\/+/, '');
     if (name === '' || name.includes('/')) throw new WasmboxError('Internal', `artifact file path "${path}" is not a plain name under /`);
     return this.cached(`${layer.digest}#raw:${name}:${mode}`, async () => {
-      const shared = toShared(await this.read(layer));
-      this.sharedBytes += shared.byteLength;
-      return { type: 'dir', children: { [name]: { type: 'file', mode, data: shared } } };
+      const unpacked = await this.snapshots.unpack(layer, () => this.read(layer), { raw: true });
+      this.sharedBytes += unpacked.memoryBytes;
+      return { type: 'dir', children: { [name]: { type: 'file', mode, data: unpacked.fileData(0, layer.size) } } };
     });
   }
 
@@ -104,18 +98,10 @@ export class LayerCache {
 }
 
 /**
- * One copy of `bytes` in a SharedArrayBuffer (a plain ArrayBuffer where SharedArrayBuffer is unavailable, e.g. a
- * page that is not cross-origin isolated: then each container start copies, but still works).
+ * Builds the lower tree of one layer from `readLayer`'s entries; `fileData(offset, size)` gives a file's bytes in the
+ * uncompressed tar (a view or an extent: never a copy).
  */
-export function toShared(bytes: Uint8Array): Uint8Array {
-  const buffer = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes.byteLength) : new ArrayBuffer(bytes.byteLength);
-  const out = new Uint8Array(buffer);
-  out.set(bytes);
-  return out;
-}
-
-/** Builds the lower tree of one layer from `readLayer`'s entries; file data are views into `tar` (not copied). */
-export function lowerTreeFromLayer(entries: readonly LayerEntry[], tar: Uint8Array): LowerEntry {
+export function lowerTreeFromLayer(entries: readonly LayerEntry[], fileData: (offset: number, size: number) => Uint8Array | FileExtent): LowerEntry {
   const root: LowerEntry = { type: 'dir', children: {} };
   for (const entry of entries) {
     if (entry.path === '') {
@@ -140,7 +126,7 @@ export function lowerTreeFromLayer(entries: readonly LayerEntry[], tar: Uint8Arr
       }
       case 'file':
       case 'hardlink':
-        children[name] = { type: 'file', mode: entry.mode, mtimeNs, data: tar.subarray(entry.dataOffset, entry.dataOffset + entry.size) };
+        children[name] = { type: 'file', mode: entry.mode, mtimeNs, data: fileData(entry.dataOffset, entry.size) };
         break;
       case 'symlink':
         children[name] = { type: 'symlink', mode: entry.mode, mtimeNs, target: entry.linkTarget ?? '' };

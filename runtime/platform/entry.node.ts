@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Engine, type StoreSource } from '../engine/engine.ts';
 import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
 import { nodePlatform, type NodePlatformOptions } from './platform.node.ts';
+import { DiskLayerSnapshots } from '../engine/layer-snapshots.node.ts';
 
 export { Engine } from '../engine/engine.ts';
 export type { EngineOptions, RunOptions, ContainerProcess, ExitStatus, ExitReason } from '../engine/engine.ts';
@@ -18,6 +19,11 @@ export interface CreateEngineOptions extends NodePlatformOptions {
   warmWorkers?: number;
   /** The image store; default the OCI layout at `$WASMBOX_HOME/store` (`~/.wasmbox/store`), opened on first use. */
   store?: StoreSource;
+  /**
+   * Where layers are unpacked: a directory (kept on disk, read on demand) or 'memory'. Default: `$WASMBOX_HOME/layers`
+   * with the default store, memory with a store of your own.
+   */
+  layers?: string | 'memory';
 }
 
 /** The data directory: `$WASMBOX_HOME`, default `~/.wasmbox`. */
@@ -26,6 +32,25 @@ export function wasmboxHome(): string {
 }
 
 export function createEngine(options: CreateEngineOptions = {}): Engine {
-  const store = options.store ?? (() => openOciLayoutStore(join(wasmboxHome(), 'store')));
-  return new Engine({ platform: nodePlatform(options), warmWorkers: options.warmWorkers, store });
+  const store = options.store ?? (() => openOciLayoutStore(defaultStoreDir()));
+  const layers = options.layers ?? (options.store === undefined ? defaultLayersDir() : 'memory');
+  const layerSnapshots = layers === 'memory' ? undefined : diskLayerSnapshots(layers);
+  return new Engine({ platform: nodePlatform(options), warmWorkers: options.warmWorkers, store, layerSnapshots });
+}
+
+export function defaultStoreDir(): string {
+  return join(wasmboxHome(), 'store');
+}
+
+export function defaultLayersDir(): string {
+  return join(wasmboxHome(), 'layers');
+}
+
+/**
+ * Unpacked layers under `dir`; plain-tar layers are hard links to the default store's blob files (the OCI layout
+ * path of a blob is fixed by the spec: `blobs/<algorithm>/<hex>`).
+ */
+export function diskLayerSnapshots(dir = defaultLayersDir()): DiskLayerSnapshots {
+  const blobs = join(defaultStoreDir(), 'blobs');
+  return new DiskLayerSnapshots(dir, { blobFile: (digest) => join(blobs, ...digest.split(':')) });
 }

@@ -42,7 +42,7 @@ export interface ContainerProcess {
    * With `captureUpper` (builds): the container's filesystem changes when the guest exited by itself (any exit
    * code); null otherwise (not requested, trap, kill, timeout). Never rejects.
    */
-  readonly upper: Promise<LowerEntry | null>;
+  readonly upper: Promise<LowerEntry<Uint8Array> | null>;
   /** Stops the guest at once (even in a tight loop or blocked on stdin). No-op once it has ended. */
   kill(): void;
 }
@@ -74,8 +74,8 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     fail = reject;
   });
   let ended = false;
-  let setUpper!: (upper: LowerEntry | null) => void;
-  const upper = new Promise<LowerEntry | null>((resolve) => {
+  let setUpper!: (upper: LowerEntry<Uint8Array> | null) => void;
+  const upper = new Promise<LowerEntry<Uint8Array> | null>((resolve) => {
     setUpper = resolve;
   });
   let timer: ReturnType<typeof setTimeout> | undefined;

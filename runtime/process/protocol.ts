@@ -42,7 +42,7 @@ export type RunResult =
       /** Empty for a normal exit; the trap's message and wasm function otherwise. */
       message: string;
       /** With `captureUpper`: the upper layer's changes as one layer tree (whiteouts, opaque dirs). */
-      upper?: LowerEntry;
+      upper?: LowerEntry<Uint8Array>;
     }
   | { reason: 'error'; error: WasmboxErrorJson };
 

@@ -9,7 +9,7 @@
  * Must not: talk to the host during a run except through the stdio channels (syscalls never cross threads).
  */
 import { createContainerFs } from '../vfs/container-fs.ts';
-import type { HostDirProvider } from '../vfs/api.ts';
+import type { HostDirProvider, LayerFileReader } from '../vfs/api.ts';
 import { FsError } from '../vfs/errors.ts';
 import { WasiHost } from '../wasi/wasi-host.ts';
 import type { HostIo, InputSource } from '../wasi/host-io.ts';
@@ -20,6 +20,8 @@ import { describeTrap } from './trap-message.ts';
 
 export interface WorkerDeps {
   hostDirs?: HostDirProvider;
+  /** Reads image files the engine left on disk (Node); kept across runs so descriptors are reused. */
+  layerFiles?: LayerFileReader;
 }
 
 const WASM_PAGE = 65536;
@@ -42,7 +44,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       const stdout = new BlockingWriter(request.stdout);
       const stderr = new BlockingWriter(request.stderr);
       try {
-        return runGuest(request, { stdout, stderr, sleep, randomFill, hostDirs: deps.hostDirs });
+        return runGuest(request, { stdout, stderr, sleep, randomFill, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
       } finally {
         stdout.closeWriter();
         stderr.closeWriter();
@@ -57,12 +59,13 @@ interface RunDeps {
   sleep: (ns: bigint) => void;
   randomFill: (dst: Uint8Array) => void;
   hostDirs?: HostDirProvider;
+  layerFiles?: LayerFileReader;
 }
 
 function runGuest(request: RunRequest, deps: RunDeps): RunResult {
   let vfs;
   try {
-    vfs = createContainerFs(request.fs, { hostDirs: deps.hostDirs });
+    vfs = createContainerFs(request.fs, { hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
   } catch (error) {
     if (!(error instanceof FsError)) throw error; // a host bug, reported by the RPC as an internal error
     return { reason: 'error', error: { kind: 'FailedPrecondition', message: `cannot set up the container filesystem: ${error.code}` } };

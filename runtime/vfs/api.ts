@@ -116,7 +116,7 @@ export interface Vfs {
 // ---- building a container filesystem ------------------------------------------------------------------------------
 
 /** A read-only layer tree (an image layer, or a test fixture). Structured-clone safe so it can be sent to a worker. */
-export interface LowerEntry {
+export interface LowerEntry<Data extends Uint8Array | FileExtent = Uint8Array | FileExtent> {
   type: FileType;
   /**
    * Permission bits and mtime. A directory copy without them (a parent implied by a layer, not listed in its tar)
@@ -125,18 +125,39 @@ export interface LowerEntry {
   mode?: number;
   mtimeNs?: bigint;
   /**
-   * Regular files: the bytes. Image layers pass views into one SharedArrayBuffer per layer (the uncompressed tar),
-   * so sending the tree to a worker shares the bytes; the VFS never writes them (copy-on-write per 64 KiB block).
+   * Regular files: the bytes, in memory or as an extent of a layer file read on demand. In memory, image layers pass
+   * views into one SharedArrayBuffer per layer (the uncompressed tar), so sending the tree to a worker shares the
+   * bytes; the VFS never writes them (copy-on-write per 64 KiB block). Extents (Node: unpacked layers on disk) cost
+   * no memory until read; the first write copies the file up, as overlayfs does.
    * Note: Web Crypto and WebAssembly.compile refuse SharedArrayBuffer views; copy before handing them such bytes.
    */
-  data?: Uint8Array;
+  data?: Data;
   /** Symlinks: the target. */
   target?: string;
   /** Directories: children by name. A child `{ type: 'whiteout' }` hides the same name in layers below. */
-  children?: Record<string, LowerEntry | WhiteoutEntry>;
+  children?: Record<string, LowerEntry<Data> | WhiteoutEntry>;
   /** Directories: hide everything below this layer's copy of the directory (OCI opaque whiteout). */
   opaque?: boolean;
 }
+/**
+ * `size` bytes at `offset` of the layer file `source` (an opaque name the platform's `LayerFileReader` resolves; in
+ * Node the path of an unpacked layer tar). Plain data, so a tree of extents is as cheap to send to a worker as names.
+ */
+export interface FileExtent {
+  readonly source: string;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/**
+ * Reads extents of layer files (Node: layer-files.node.ts). Synchronous because a guest's fd_read is; called only
+ * with sources from lower trees the engine built, never with a guest-chosen name.
+ */
+export interface LayerFileReader {
+  /** Fills `dst` from `position` of `source`; returns the bytes read (fewer only at the file's end). FsError EIO if unreadable. */
+  read(source: string, dst: Uint8Array, position: number): number;
+}
+
 export interface WhiteoutEntry {
   type: 'whiteout';
 }

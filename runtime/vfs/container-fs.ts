@@ -11,6 +11,7 @@
 import type {
   ContainerFsSpec,
   HostDirProvider,
+  LayerFileReader,
   LowerEntry,
   MountSpec,
   OpenDir,
@@ -37,6 +38,8 @@ import type { Filesystem } from './vnode.ts';
 export interface ContainerFsDeps {
   /** Needed only when the spec mounts host directories (Node: `new NodeHostDirs()` from host-dir.node.ts). */
   hostDirs?: HostDirProvider;
+  /** Needed only when the lowers hold `FileExtent`s (Node: `NodeLayerFiles` from layer-files.node.ts). */
+  layerFiles?: LayerFileReader;
   /** File timestamps; defaults to a coarse wall clock (clock.ts). */
   now?: () => bigint;
 }
@@ -47,7 +50,7 @@ export interface ContainerFs extends Vfs {
    * The upper layer's changes as one layer tree (added and modified entries, whiteouts for removed lower names,
    * opaque directories where a lower directory was replaced): stacking it on the lowers reproduces the rootfs.
    */
-  diffUpper(): LowerEntry;
+  diffUpper(): LowerEntry<Uint8Array>;
   /** File bytes charged to `quotaBytes` (upper layer + tmpfs mounts). */
   usedBytes(): number;
 }
@@ -56,7 +59,7 @@ export function createContainerFs(spec: ContainerFsSpec, deps: ContainerFsDeps =
   const now: NowNs = deps.now ?? coarseWallClock();
   const quota = new Quota(spec.quotaBytes);
   let nextDev = 1;
-  const rootfs = new MemFs({ dev: nextDev++, readonly: false, quota, now, lowers: spec.lowers });
+  const rootfs = new MemFs({ dev: nextDev++, readonly: false, quota, now, lowers: spec.lowers, layerFiles: deps.layerFiles });
   const makeFs = (m: MountSpec): Filesystem => {
     const dev = nextDev++;
     if (m.source.kind === 'tmpfs') return new MemFs({ dev, readonly: m.readonly, quota, now, rootMode: 0o1777 });
@@ -130,7 +133,7 @@ class ContainerVfs implements ContainerFs {
     return readlinkAt(this.ns, dirOf(this.ns, at), path);
   }
 
-  diffUpper(): LowerEntry {
+  diffUpper(): LowerEntry<Uint8Array> {
     return diffUpper(this.rootfs.root);
   }
 

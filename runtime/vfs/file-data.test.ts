@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { FileExtent, LayerFileReader } from './api.ts';
+import { FsError } from './errors.ts';
 import { BLOCK, FileData } from './file-data.ts';
 
 /** A deterministic PRNG so failures reproduce. */
@@ -24,9 +26,9 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Checks FileData against a plain array model through random writes, truncates and reads across block edges. */
-function fuzz(seed: number, lower: Uint8Array | null): void {
+function fuzz(seed: number, lower: Uint8Array | null, onDisk?: { extent: FileExtent; reader: LayerFileReader }): void {
   const r = rng(seed);
-  const data = new FileData(lower);
+  const data = onDisk ? new FileData(onDisk.extent, onDisk.reader) : new FileData(lower);
   let model = lower === null ? new Uint8Array(0) : lower.slice();
   const pick = () => [0, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK - 5, 64, 100][r(7)] + r(300);
   for (let step = 0; step < 300; step++) {
@@ -97,5 +99,80 @@ describe('file-data', () => {
     expect(blocks[1].buffer).not.toBe(lower.buffer);
     expect(blocks[2].buffer).toBe(lower.buffer);
     expect(lower[BLOCK + 5]).toBe((1 + BLOCK + 5) & 0xff);
+  });
+
+  describe('over a lower file on disk (an extent read through a LayerFileReader)', () => {
+    /** A "layer file" in memory: `prefix` bytes of other content, then the file, then more; counts the bytes read. */
+    function layerFile(file: Uint8Array, prefix = 1000) {
+      const layer = new Uint8Array(prefix + file.length + 500).fill(0xab);
+      layer.set(file, prefix);
+      const reader = {
+        bytesRead: 0,
+        read(source: string, dst: Uint8Array, position: number): number {
+          expect(source).toBe('layer.tar');
+          const n = Math.max(0, Math.min(dst.length, layer.length - position));
+          dst.set(layer.subarray(position, position + n));
+          this.bytesRead += n;
+          return n;
+        },
+      };
+      return { layer, reader, extent: { source: 'layer.tar', offset: prefix, size: file.length } };
+    }
+
+    it('matches the model under random writes, truncates and reads, never writing the layer file', () => {
+      for (let seed = 1; seed <= 20; seed++) {
+        const lower = bytes(2 * BLOCK + 77, seed);
+        const { layer, reader, extent } = layerFile(lower);
+        const copy = layer.slice();
+        fuzz(seed, lower, { extent, reader });
+        expect(same(layer, copy)).toBe(true);
+      }
+    });
+
+    it('reads only what is asked until the first change, and holds no memory until then', () => {
+      const { reader, extent } = layerFile(bytes(3 * BLOCK, 7));
+      const data = new FileData(extent, reader);
+      expect(data.isShared()).toBe(true);
+      expect(data.heldBytes()).toBe(0);
+      const dst = new Uint8Array(10);
+      data.read(dst, BLOCK, 10);
+      expect(same(dst, bytes(3 * BLOCK, 7).subarray(BLOCK, BLOCK + 10))).toBe(true);
+      expect(reader.bytesRead).toBe(10);
+    });
+
+    it('copies the whole file up on the first write (as overlayfs), and the quota sees it before it happens', () => {
+      const size = 3 * BLOCK + 5;
+      const { reader, extent } = layerFile(bytes(size, 3));
+      const data = new FileData(extent, reader);
+      expect(data.heldBytesAfterWrite(10, 1)).toBe(size);
+      data.write(new Uint8Array([1]), 10);
+      expect(data.isShared()).toBe(false);
+      expect(data.heldBytes()).toBe(size);
+      expect(reader.bytesRead).toBe(size);
+    });
+
+    it('copies only what a truncation keeps: O_TRUNC reads nothing', () => {
+      const { reader, extent } = layerFile(bytes(3 * BLOCK, 3));
+      const data = new FileData(extent, reader);
+      expect(data.heldBytesAfterTruncate(0)).toBe(0);
+      data.truncate(0);
+      expect(reader.bytesRead).toBe(0);
+      expect(data.size).toBe(0);
+      const kept = new FileData(extent, reader);
+      expect(kept.heldBytesAfterTruncate(100)).toBe(100);
+      kept.truncate(100);
+      expect(reader.bytesRead).toBe(100);
+      expect(same(kept.contents(), bytes(3 * BLOCK, 3).subarray(0, 100))).toBe(true);
+    });
+
+    it('fails with EIO, changing nothing, when the layer file is shorter than the extent or no reader was given', () => {
+      const { reader, extent } = layerFile(bytes(100, 1), 0);
+      const torn = new FileData({ ...extent, size: 5000 }, reader);
+      expect(() => torn.read(new Uint8Array(5000), 0, 5000)).toThrow(FsError);
+      expect(() => torn.write(new Uint8Array([1]), 0)).toThrow(/EIO/);
+      expect(torn.isShared()).toBe(true);
+      expect(torn.size).toBe(5000);
+      expect(() => new FileData(extent).read(new Uint8Array(1), 0, 1)).toThrow(/EIO/);
+    });
   });
 });

@@ -14,9 +14,12 @@
  * Reads copy straight from the block (`dst.set(subarray)`); a read or write inside one block allocates nothing but
  * that view. A write allocates every block it needs before copying a byte, so a failed allocation (ENOSPC) leaves the
  * file unchanged.
- * Issue 3 (lazy layers): a reader instead of `lower` only changes `readLower` and `adoptLower`.
+ * - Lower bytes kept outside memory (`FileExtent`, read through a `LayerFileReader`: an unpacked layer on disk) are
+ *   read on demand while unchanged; the first change copies the file up whole into owned blocks, as overlayfs copies
+ *   up a file (a truncation copies only what it keeps), so the quota charges the copy.
  * Must not: know about quota, times or errno rules other than ENOSPC for memory exhaustion.
  */
+import type { FileExtent, LayerFileReader } from './api.ts';
 import { fail } from './errors.ts';
 
 export const BLOCK = 65536;
@@ -29,17 +32,26 @@ export class FileData {
   private lower: Uint8Array | null;
   /** Blocks on this buffer are views into the lower array: read-only. */
   private lowerBuffer: ArrayBufferLike | null = null;
+  /** The lower layer's bytes on disk while nothing was changed (then `blocks` is unused). */
+  private extent: FileExtent | null = null;
   /** Blocks this file owns (holes and views into the lower array own nothing): what it costs in memory. */
   private owned = 0;
 
-  constructor(lower: Uint8Array | null) {
-    this.lower = lower;
-    this.size = lower === null ? 0 : lower.length;
+  /** `reader` is needed only when `lower` is an extent. */
+  constructor(lower: Uint8Array | FileExtent | null, private readonly reader?: LayerFileReader) {
+    if (lower === null || lower instanceof Uint8Array) {
+      this.lower = lower;
+      this.size = lower === null ? 0 : lower.length;
+    } else {
+      this.lower = null;
+      this.extent = lower;
+      this.size = lower.size;
+    }
   }
 
   /** Still exactly the lower layer's bytes, sharing them. */
   isShared(): boolean {
-    return this.lower !== null;
+    return this.lower !== null || this.extent !== null;
   }
 
   /**
@@ -53,6 +65,7 @@ export class FileData {
   /** What `heldBytes()` will be after writing `length` bytes at `position`; computed before anything changes. */
   heldBytesAfterWrite(position: number, length: number): number {
     const end = position + length;
+    if (this.extent !== null) return Math.max(this.size, end); // copied up whole
     let fresh = 0;
     if (this.lower !== null) {
       fresh = Math.floor((end - 1) / BLOCK) - Math.floor(position / BLOCK) + 1; // every written block is copied
@@ -67,6 +80,7 @@ export class FileData {
 
   /** What `heldBytes()` will be after truncating to `newSize`. */
   heldBytesAfterTruncate(newSize: number): number {
+    if (this.extent !== null) return Math.min(newSize, blocksFor(Math.min(newSize, this.size)) * BLOCK); // copies what it keeps
     return Math.min(newSize, this.owned * BLOCK);
   }
 
@@ -75,6 +89,10 @@ export class FileData {
     const lower = this.lower;
     if (lower !== null) {
       dst.set(lower.subarray(position, position + n));
+      return;
+    }
+    if (this.extent !== null) {
+      this.readExtent(dst, position, n);
       return;
     }
     let b = Math.floor(position / BLOCK);
@@ -95,6 +113,7 @@ export class FileData {
 
   /** Writes all of `src` at `position`, growing the file. ENOSPC (nothing changed) if memory runs out. */
   write(src: Uint8Array, position: number): void {
+    if (this.extent !== null) this.copyUp(this.size);
     if (this.lower !== null) this.adoptLower();
     const end = position + src.length;
     const b = Math.floor(position / BLOCK);
@@ -123,6 +142,7 @@ export class FileData {
   }
 
   truncate(newSize: number): void {
+    if (this.extent !== null) this.copyUp(Math.min(newSize, this.size));
     if (this.lower !== null) this.adoptLower();
     if (newSize < this.size) {
       const keep = Math.ceil(newSize / BLOCK);
@@ -150,6 +170,7 @@ export class FileData {
   /** Drops every byte (the file is gone). */
   clear(): void {
     this.lower = null;
+    this.extent = null;
     this.lowerBuffer = null;
     this.blocks = [];
     this.owned = 0;
@@ -166,6 +187,37 @@ export class FileData {
       blocks.push(lower.subarray(off, Math.min(off + BLOCK, lower.length)));
     }
     this.blocks = blocks;
+  }
+
+  /** Copies `n` bytes at `position` of the extent into `dst`; EIO if the layer file is shorter than its index says. */
+  private readExtent(dst: Uint8Array, position: number, n: number): void {
+    const { source, offset } = this.extent!;
+    const reader = this.reader ?? fail('EIO'); // an extent without a reader is an engine bug; the guest sees EIO
+    for (let done = 0; done < n; ) {
+      const got = reader.read(source, dst.subarray(done, n), offset + position + done);
+      if (got === 0) fail('EIO');
+      done += got;
+    }
+  }
+
+  /**
+   * First change of an on-disk lower file: its first `keep` bytes are read into owned blocks (nothing changes if
+   * memory runs out: ENOSPC, or the read fails: EIO). Block 0 of a small file is only as large as the file.
+   */
+  private copyUp(keep: number): void {
+    const blocks: Uint8Array[] = [];
+    try {
+      for (let off = 0; off < keep; off += BLOCK) blocks.push(new Uint8Array(keep < BLOCK ? Math.max(keep, FIRST_MIN) : BLOCK));
+    } catch {
+      fail('ENOSPC');
+    }
+    for (let i = 0; i < blocks.length; i++) {
+      const len = Math.min(BLOCK, keep - i * BLOCK);
+      this.readExtent(blocks[i], i * BLOCK, len);
+    }
+    this.extent = null;
+    this.blocks = blocks;
+    this.owned = blocks.length;
   }
 
   /** Replaces block `b` with a writable one holding at least `need` bytes, keeping its content. */
@@ -195,3 +247,6 @@ export class FileData {
   }
 }
 
+function blocksFor(bytes: number): number {
+  return Math.ceil(bytes / BLOCK);
+}

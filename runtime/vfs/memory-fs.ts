@@ -5,7 +5,7 @@
  * two containers never share numbering state. All memory filesystems of a container share one quota and one clock.
  * Must not: know about mounts or paths.
  */
-import type { LowerEntry } from './api.ts';
+import type { LayerFileReader, LowerEntry } from './api.ts';
 import type { NowNs } from './clock.ts';
 import { MemDir, firstMode, firstMtime } from './memory-dir.ts';
 import { rootLowerStack } from './overlay.ts';
@@ -21,6 +21,8 @@ export interface MemFsOptions {
   lowers?: readonly LowerEntry[];
   /** Mode of the root directory when no lower layer sets it (tmpfs: 1777, as Docker's default). */
   rootMode?: number;
+  /** Reads lower files stored as extents of layer files (see api.ts `FileExtent`). */
+  layerFiles?: LayerFileReader;
 }
 
 export class MemFs implements Filesystem {
@@ -30,6 +32,7 @@ export class MemFs implements Filesystem {
   readonly quota: Quota;
   readonly now: NowNs;
   readonly root: MemDir;
+  readonly layerFiles: LayerFileReader | undefined;
   private nextIno = 1;
 
   constructor(options: MemFsOptions) {
@@ -37,6 +40,7 @@ export class MemFs implements Filesystem {
     this.readonly = options.readonly;
     this.quota = options.quota;
     this.now = options.now;
+    this.layerFiles = options.layerFiles;
     const stack = rootLowerStack(options.lowers ?? []);
     const mode = firstMode(stack) ?? options.rootMode ?? 0o755;
     this.root = new MemDir(this, this.allocIno(), mode, firstMtime(stack) ?? this.now(), null, stack);

@@ -19,9 +19,9 @@ import type { MemNode } from './memory-node.ts';
 import { MemSymlink } from './memory-node.ts';
 import { mergeLowerChildren, type LowerMerge } from './overlay.ts';
 
-type Children = Record<string, LowerEntry | WhiteoutEntry>;
+type Children = Record<string, LowerEntry<Uint8Array> | WhiteoutEntry>;
 
-export function diffUpper(root: MemDir): LowerEntry {
+export function diffUpper(root: MemDir): LowerEntry<Uint8Array> {
   return dirEntry(root, changedChildren(root) ?? {}, false);
 }
 
@@ -47,7 +47,7 @@ function changedChildren(dir: MemDir): Children | null {
   return any ? out : null;
 }
 
-function changedNode(node: MemNode, was: LowerMerge | undefined): LowerEntry | null {
+function changedNode(node: MemNode, was: LowerMerge | undefined): LowerEntry<Uint8Array> | null {
   if (node instanceof MemDir) {
     const wasDir = Array.isArray(was);
     if (wasDir && node.lowerDirs.length > 0 && node.lowerDirs[0] === was[0]) {
@@ -68,13 +68,13 @@ function wholeTree(dir: MemDir): Children {
   return out;
 }
 
-function dirEntry(dir: MemDir, children: Children, opaque: boolean): LowerEntry {
-  const entry: LowerEntry = { type: 'dir', mode: dir.mode, mtimeNs: dir.mtimeNs, children };
+function dirEntry(dir: MemDir, children: Children, opaque: boolean): LowerEntry<Uint8Array> {
+  const entry: LowerEntry<Uint8Array> = { type: 'dir', mode: dir.mode, mtimeNs: dir.mtimeNs, children };
   if (opaque) entry.opaque = true;
   return entry;
 }
 
-function leafEntry(node: MemNode): LowerEntry {
+function leafEntry(node: MemNode): LowerEntry<Uint8Array> {
   if (node instanceof MemFile) {
     // A file still sharing its lower bytes hands them on (lower arrays are never written); others are copied.
     return { type: 'file', mode: node.mode, mtimeNs: node.mtimeNs, data: node.data.contents() };

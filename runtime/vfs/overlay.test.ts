@@ -124,12 +124,12 @@ describe('overlay: diffUpper', () => {
     const etc = d.children!.etc as LowerEntry;
     expect(Object.keys(etc.children!).sort()).toEqual(['added', 'hostname', 'motd']);
     expect(etc.children!.motd).toEqual({ type: 'whiteout' });
-    expect(new TextDecoder().decode((etc.children!.hostname as LowerEntry).data)).toBe('container');
+    expect(new TextDecoder().decode((etc.children!.hostname as LowerEntry<Uint8Array>).data)).toBe('container');
     const bin = d.children!.bin as LowerEntry;
     expect(bin.opaque).toBe(true);
     expect(Object.keys(bin.children!)).toEqual(['busybox']);
     expect(d.children!.data).toEqual({ type: 'whiteout' });
-    expect(new TextDecoder().decode((d.children!.data2 as LowerEntry).data)).toBe('0123456789');
+    expect(new TextDecoder().decode((d.children!.data2 as LowerEntry<Uint8Array>).data)).toBe('0123456789');
     expect(d.children!.opt).toBeUndefined();
     expect(d.children!.lib).toBeUndefined();
   });

@@ -6,7 +6,7 @@
  * tmpfs over /var/lib (or with XDG_DATA_HOME redirected when not root), so nothing lands outside the test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,8 @@ describe('wasmbox save', () => {
     const fresh = join(scratch, 'fresh');
     expect(await wasmbox(['load', '-i', out], fresh)).toMatchObject({ code: 0, stdout: 'Loaded image: hello:latest\n' });
     expect((await wasmbox(['images'], fresh)).stdout).toContain(hello.manifest.digest.slice(7, 19));
+    // the load unpacked the layer (index + bytes), so the first run reads no blob
+    expect(existsSync(join(fresh, 'layers', 'sha256', hello.layers[0].digest.slice(7), 'index.json'))).toBe(true);
   });
 });
 
@@ -146,6 +148,7 @@ describe('wasmbox load', () => {
     expect(await wasmbox(['rmi', 'hello:v2', 'hello:v3', 'hello:latest'])).toMatchObject({ code: 0 });
     const last = await wasmbox(['rmi', 'solo:1']);
     expect(last.stdout).toBe(`Untagged: solo:1\nDeleted: ${hello.manifest.digest}\n`);
+    expect(existsSync(join(HOME, 'layers', 'sha256', hello.layers[0].digest.slice(7)))).toBe(false); // unpacked layer gone too
     expect((await wasmbox(['images', '-q'])).stdout).toBe('');
   });
 

@@ -1,84 +1,23 @@
 /**
- * Running containers from images: images built here with images/layer writeLayer into a memory store (one store
+ * Running containers from images: images written into a memory store (test/helpers/images.ts: one store
  * transaction each), resolved by name, their layers turned into shared lower trees, their config merged by Docker's
  * rules. Guests are the C programs in test/programs (hello, args_env, escape, file_rw: see their header comments).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, isWasmboxError, storeName, type Engine } from '../../runtime/platform/entry.node.ts';
+import { createEngine, isWasmboxError, type Engine } from '../../runtime/platform/entry.node.ts';
 import { lowerTreeFromLayer } from '../../runtime/engine/layer-cache.ts';
 import { createContainerFs } from '../../runtime/vfs/container-fs.ts';
 import type { LowerEntry } from '../../runtime/vfs/api.ts';
 import { readLayer } from '../../images/layer/read-layer.ts';
-import { writeLayer, writeLayerTar, type LayerSourceEntry } from '../../images/layer/write-layer.ts';
+import { writeLayerTar } from '../../images/layer/write-layer.ts';
 import { createMemoryStore } from '../../images/store/memory-store.ts';
-import { inTransaction, type ImageStore, type RefStore } from '../../images/store/blob-store.ts';
+import type { RefStore } from '../../images/store/blob-store.ts';
 import { findImageById } from '../../images/store/image-id.ts';
-import { sha256Digest } from '../../images/oci/digest.ts';
 import { MEDIA_TYPE } from '../../images/oci/media-types.ts';
-import type { ContainerConfig } from '../../images/oci/config.ts';
 import type { Descriptor } from '../../images/oci/descriptor.ts';
 import { fixtureBytes } from '../helpers/fixtures.ts';
 import { readText } from '../helpers/run-guest.ts';
-
-const enc = new TextEncoder();
-const T = 1_700_000_000;
-
-const file = (path: string, data: Uint8Array | string, mode = 0o644): LayerSourceEntry => ({
-  path,
-  kind: 'file',
-  mode,
-  mtimeSec: T,
-  data: typeof data === 'string' ? enc.encode(data) : data,
-});
-const dir = (path: string, mode = 0o755): LayerSourceEntry => ({ path, kind: 'dir', mode, mtimeSec: T });
-const whiteout = (path: string): LayerSourceEntry => ({ path, kind: 'whiteout', mode: 0, mtimeSec: T });
-const program = (name: string): LayerSourceEntry => file(`bin/${name}.wasm`, fixtureBytes(name), 0o755);
-
-async function putBlob(blobs: Map<string, Uint8Array>, bytes: Uint8Array, mediaType: string, extra: Partial<Descriptor> = {}): Promise<Descriptor> {
-  const digest = await sha256Digest(bytes);
-  blobs.set(digest, bytes);
-  return { mediaType, digest, size: bytes.byteLength, ...extra };
-}
-
-async function commit(store: ImageStore, name: string, blobs: Map<string, Uint8Array>, manifest: Descriptor): Promise<void> {
-  await inTransaction(store, async (tx) => {
-    for (const [digest, bytes] of blobs) await tx.put(bytes, { digest: digest as Descriptor['digest'] });
-    tx.setRef(storeName(name), manifest);
-  });
-}
-
-/** A wasi/wasm image: each layer a list of entries (gzip'd every other layer), the given container config. */
-async function buildImage(
-  store: ImageStore,
-  name: string,
-  layers: LayerSourceEntry[][],
-  config: ContainerConfig,
-  created?: string,
-  more: Record<string, unknown> = {},
-): Promise<Descriptor> {
-  const blobs = new Map<string, Uint8Array>();
-  const layerDescs: Descriptor[] = [];
-  const diffIds: string[] = [];
-  for (const [i, entries] of layers.entries()) {
-    const gzip = i % 2 === 0;
-    layerDescs.push(await putBlob(blobs, await writeLayer(entries, { gzip }), gzip ? MEDIA_TYPE.ociLayerGzip : MEDIA_TYPE.ociLayer));
-    diffIds.push(await sha256Digest(writeLayerTar(entries)));
-  }
-  const cfg = { architecture: 'wasm', os: 'wasi', ...(created ? { created } : {}), config, rootfs: { type: 'layers', diff_ids: diffIds }, ...more };
-  const configDesc = await putBlob(blobs, enc.encode(JSON.stringify(cfg)), MEDIA_TYPE.ociConfig);
-  const manifest = { schemaVersion: 2, mediaType: MEDIA_TYPE.ociManifest, config: configDesc, layers: layerDescs };
-  const manifestDesc = await putBlob(blobs, enc.encode(JSON.stringify(manifest)), MEDIA_TYPE.ociManifest);
-  await commit(store, name, blobs, manifestDesc);
-  return configDesc;
-}
-
-async function buildArtifact(store: ImageStore, name: string, wasm: Uint8Array): Promise<void> {
-  const blobs = new Map<string, Uint8Array>();
-  const layer = await putBlob(blobs, wasm, MEDIA_TYPE.wasmLayer, { annotations: { 'org.opencontainers.image.title': 'hello.wasm' } });
-  const config = await putBlob(blobs, enc.encode(JSON.stringify({ architecture: 'wasm', os: 'wasip1', layerDigests: [layer.digest] })), MEDIA_TYPE.wasmArtifactConfig);
-  const manifest = { schemaVersion: 2, mediaType: MEDIA_TYPE.ociManifest, config, layers: [layer] };
-  await commit(store, name, blobs, await putBlob(blobs, enc.encode(JSON.stringify(manifest)), MEDIA_TYPE.ociManifest));
-}
+import { T, buildArtifact, buildImage, dir, file, program, whiteout } from '../helpers/images.ts';
 
 const store = createMemoryStore();
 let engine: Engine;
@@ -104,10 +43,14 @@ async function failure(promise: Promise<unknown>): Promise<{ kind: string; messa
   throw new Error('expected a failure');
 }
 
+/** The in-memory file data of a tree (engines on a store of their own keep layers in memory). */
 function fileData(tree: LowerEntry): Uint8Array[] {
   const out: Uint8Array[] = [];
   const walk = (e: LowerEntry) => {
-    if (e.data) out.push(e.data);
+    if (e.data) {
+      if (!(e.data instanceof Uint8Array)) throw new Error('expected layers in memory');
+      out.push(e.data);
+    }
     for (const child of Object.values(e.children ?? {})) if (child.type !== 'whiteout') walk(child as LowerEntry);
   };
   walk(tree);
@@ -357,11 +300,11 @@ describe('layer -> lower tree', () => {
       file('deep/er/g', 'g'),
     ]);
     const { entries, tar: plain } = await readLayer(tar);
-    const tree = lowerTreeFromLayer(entries, plain);
+    const tree = lowerTreeFromLayer(entries, (offset, size) => plain.subarray(offset, offset + size));
     const a = tree.children!.a as LowerEntry;
     expect(a).toMatchObject({ type: 'dir', mode: 0o750, mtimeNs: BigInt(T) * 1_000_000_000n });
-    const f = a.children!.f as LowerEntry;
-    const h = a.children!.h as LowerEntry;
+    const f = a.children!.f as LowerEntry<Uint8Array>;
+    const h = a.children!.h as LowerEntry<Uint8Array>;
     expect(new TextDecoder().decode(f.data)).toBe('data');
     expect(h).not.toBe(f);
     expect(h.data!.buffer).toBe(f.data!.buffer);
