@@ -100,6 +100,18 @@ describe('resolveImage', () => {
     expect(direct.message).toBe('image is linux/amd64, not a wasi/wasm image');
   });
 
+  it('resolves any platform when asked (inspect): wasip1 first, else the first entry the store holds', async () => {
+    const store = new MemoryBlobSource();
+    const amd = await putImage(store, { platform: linux, config: linuxConfig() });
+    const notPulled: Descriptor = { ...amd, digest: fakeDigest('a'), platform: { os: 'linux', architecture: 'arm64' } };
+    const index = await putIndex(store, [notPulled, amd]);
+    expect((await resolveImage(store, index, { anyPlatform: true })).platform).toMatchObject(linux);
+    expect((await resolveImage(store, amd, { anyPlatform: true })).platform).toMatchObject(linux);
+    const wasm = await putImage(store, { platform: { os: 'wasi', architecture: 'wasm' } });
+    const mixed = await resolveImage(store, await putIndex(store, [amd, wasm]), { anyPlatform: true });
+    expect(mixed.manifestDescriptor.digest).toBe(wasm.digest);
+  });
+
   it('trusts the config over an index entry that claims wasi/wasm', async () => {
     const store = new MemoryBlobSource();
     const liar = await putImage(store, { platform: wasi, config: linuxConfig() });

@@ -19,7 +19,7 @@ import type { ImageIndex } from './image-index.ts';
 import { parseManifestOrIndex, UNTYPED_MEDIA_TYPES as UNTYPED } from './manifest-or-index.ts';
 import { MAX_MANIFEST_BYTES, type ImageManifest } from './manifest.ts';
 import { isImageConfigMediaType, isIndexMediaType, isManifestMediaType, isTarLayerMediaType, MEDIA_TYPE } from './media-types.ts';
-import { classifyIndexEntries, notWasip1Error, requireWasip1, UnsupportedPlatformError, type PlatformLike } from './platform.ts';
+import { classifyIndexEntries, isAttestation, notWasip1Error, requireWasip1, UnsupportedPlatformError, type PlatformLike } from './platform.ts';
 import {
   describeWasmArtifact,
   isWasmArtifact,
@@ -42,7 +42,7 @@ export interface ResolvedImage {
   config: ImageConfig;
   /** Layer descriptors, bottom layer first. */
   layers: Descriptor[];
-  /** The platform the config states (`wasi/wasm`, `wasip1/wasm`, …): always WASI preview1. */
+  /** The platform the config states (`wasi/wasm`, `wasip1/wasm`, …): WASI preview1 unless resolved with `anyPlatform`. */
   platform: Platform;
   /** Set for a CNCF wasm artifact: its one layer is a raw wasm file (not a tar) to place at `artifact.file.path`. */
   artifact: WasmArtifactImage | null;
@@ -65,6 +65,15 @@ const EMPTY_JSON_DIGEST = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e
 interface Walk {
   reader: BlobSource;
   blobsRead: number;
+  anyPlatform: boolean;
+}
+
+export interface ResolveOptions {
+  /**
+   * Accept an image of any platform (for inspect/history, as `docker image inspect` shows a linux/amd64 image): the
+   * wasip1 manifest of an index is still preferred; else the first other entry whose blobs are in the store.
+   */
+  anyPlatform?: boolean;
 }
 
 /**
@@ -72,8 +81,8 @@ interface Walk {
  * mismatch), UnsupportedPlatformError (kind NotRunnable: not wasi/wasm, or a preview2 component) or WasmboxError
  * kind NotFound (a blob is missing).
  */
-export async function resolveImage(reader: BlobSource, root: Descriptor): Promise<ResolvedImage> {
-  return resolveFrom({ reader, blobsRead: 0 }, root, 'image', []);
+export async function resolveImage(reader: BlobSource, root: Descriptor, options: ResolveOptions = {}): Promise<ResolvedImage> {
+  return resolveFrom({ reader, blobsRead: 0, anyPlatform: options.anyPlatform ?? false }, root, 'image', []);
 }
 
 async function resolveFrom(walk: Walk, desc: Descriptor, where: string, indexes: Descriptor[]): Promise<ResolvedImage> {
@@ -110,6 +119,16 @@ async function resolveIndex(walk: Walk, index: ImageIndex, chain: Descriptor[]):
       throw error;
     }
   }
+  if (walk.anyPlatform) {
+    const others = index.manifests.filter((m) => m.platform && !candidates.includes(m) && !isAttestation(m)).slice(0, RESOLVE_LIMITS.candidatesPerIndex);
+    for (const other of others) {
+      try {
+        return await resolveFrom(walk, other, `index.manifests[${index.manifests.indexOf(other)}]`, chain);
+      } catch (error) {
+        if (!isWasmboxError(error, 'NotFound')) throw error; // a platform this store never pulled
+      }
+    }
+  }
   if (seen.length === 0 && missingUnlabeled !== undefined) throw missingUnlabeled;
   throw notWasip1Error(seen);
 }
@@ -118,7 +137,7 @@ async function resolveManifest(walk: Walk, desc: Descriptor, manifest: ImageMani
   if (isWasmArtifact(manifest)) {
     const artifact = describeWasmArtifact(manifest, await artifactConfig(walk, manifest));
     const platform = configPlatform(artifact.config);
-    requireWasip1(platform);
+    if (!walk.anyPlatform) requireWasip1(platform);
     return { manifestDescriptor: desc, manifest, config: artifact.config, layers: manifest.layers, platform, artifact, indexes };
   }
   if (!isImageConfigMediaType(manifest.config.mediaType)) {
@@ -126,7 +145,7 @@ async function resolveManifest(walk: Walk, desc: Descriptor, manifest: ImageMani
   }
   const config = parseImageConfig(await fetchBlob(walk, manifest.config, 'manifest.config', MAX_CONFIG_BYTES));
   const platform = configPlatform(config);
-  requireWasip1(platform);
+  if (!walk.anyPlatform) requireWasip1(platform);
   manifest.layers.forEach((layer, i) => {
     if (!isTarLayerMediaType(layer.mediaType)) {
       throw new ImageFormatError(`manifest.layers[${i}].mediaType`, `${show(layer.mediaType)} is not a filesystem layer type`);

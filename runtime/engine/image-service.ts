@@ -31,7 +31,7 @@ import type { LowerEntry } from '../vfs/api.ts';
 import type { ImageStore } from '../../images/store/blob-store.ts';
 import type { Descriptor } from '../../images/oci/descriptor.ts';
 import { isDigest, type Digest } from '../../images/oci/digest.ts';
-import { resolveImage, type ResolvedImage } from '../../images/oci/resolve-image.ts';
+import { resolveImage, type ResolvedImage, type ResolveOptions } from '../../images/oci/resolve-image.ts';
 import {
   familiarName,
   familiarString,
@@ -163,8 +163,11 @@ export class ImageService {
     return this.layerCache;
   }
 
-  /** Finds `input` in the store and resolves it to its WASI preview1 image (see module doc for the lookup order). */
-  async resolve(input: string): Promise<ImageHandle> {
+  /**
+   * Finds `input` in the store and resolves it to its WASI preview1 image (see module doc for the lookup order);
+   * `anyPlatform` accepts other platforms too (inspect and history show any image, only runs need wasip1).
+   */
+  async resolve(input: string, options: ResolveOptions = {}): Promise<ImageHandle> {
     if (typeof input !== 'string' || input === '') throw new WasmboxError('InvalidArgument', 'image name must be a non-empty string');
     const store = await this.store();
     let reference: ImageReference | null = null;
@@ -179,13 +182,13 @@ export class ImageService {
     for (const name of candidates) {
       if (name === undefined) continue;
       const root = await store.refs.get(name);
-      if (root) return this.handle(input, name, reference, root);
+      if (root) return this.handle(input, name, reference, root, options);
     }
     const byId = await findImageById(store.refs, input);
-    if (byId) return this.handle(input, byId.names[0], reference, byId.descriptor);
+    if (byId) return this.handle(input, byId.names[0], reference, byId.descriptor, options);
     if (reference?.digest !== undefined && (await store.blobs.has(reference.digest))) {
       const root = await rootByDigest(store, reference.digest);
-      return this.handle(input, '', reference, root);
+      return this.handle(input, '', reference, root, options);
     }
     if (looksLikeImageId(input)) throw new WasmboxError('NotFound', `No such image: ${input}`, { data: { reference: input } });
     if (!reference) throw parseError;
@@ -216,7 +219,7 @@ export class ImageService {
       try {
         // several names of one image: resolved once
         let resolving = resolved.get(descriptor.digest);
-        if (!resolving) resolved.set(descriptor.digest, (resolving = resolveImage(store.blobs, descriptor)));
+        if (!resolving) resolved.set(descriptor.digest, (resolving = resolveImage(store.blobs, descriptor, { anyPlatform: true })));
         const image = await resolving;
         const created = image.config.created;
         const configDigest = image.manifest.config.digest;
@@ -230,7 +233,7 @@ export class ImageService {
 
   /** `docker image inspect` of what `input` names (resolved as `resolve` does). */
   async inspect(input: string): Promise<ImageInspect> {
-    const handle = await this.resolve(input);
+    const handle = await this.resolve(input, { anyPlatform: true });
     const { config, layers } = handle.image;
     const names = await this.namesOf(handle.id);
     const repoTags: string[] = [];
@@ -271,7 +274,7 @@ export class ImageService {
    * it says.
    */
   async history(input: string): Promise<ImageHistoryItem[]> {
-    const handle = await this.resolve(input);
+    const handle = await this.resolve(input, { anyPlatform: true });
     const { config, layers } = handle.image;
     const entries: HistoryEntry[] = config.history?.length ? config.history : layers.map(() => ({}));
     const rows: ImageHistoryItem[] = [];
@@ -398,9 +401,9 @@ export class ImageService {
     if (opened) await (await opened.catch(() => undefined))?.close();
   }
 
-  private async handle(input: string, refName: string, reference: ImageReference | null, root: Descriptor): Promise<ImageHandle> {
+  private async handle(input: string, refName: string, reference: ImageReference | null, root: Descriptor, options: ResolveOptions): Promise<ImageHandle> {
     const store = await this.store();
-    const image = await resolveImage(store.blobs, root);
+    const image = await resolveImage(store.blobs, root, options);
     return { input, refName, reference, root, image, id: root.digest, configDigest: image.manifest.config.digest };
   }
 }

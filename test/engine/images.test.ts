@@ -240,6 +240,18 @@ describe('images -> containers', () => {
     expect(Object.keys(tree.children!)).toEqual(['hello.wasm']);
   });
 
+  it('lists and inspects an image of another platform, but refuses to run it, naming the platform', async () => {
+    await buildImage(store, 'linux-app', [[file('app', 'ELF')]], { Cmd: ['/app'] }, undefined, { os: 'linux', architecture: 'amd64' });
+    expect(await engine.images.inspect('linux-app')).toMatchObject({ Os: 'linux', Architecture: 'amd64', Config: { Cmd: ['/app'] } });
+    expect(await engine.images.history('linux-app')).toHaveLength(1);
+    const listed = (await engine.images.list()).find((image) => image.repository === 'linux-app');
+    expect(listed).toBeDefined();
+    expect(listed!.problem).toBeUndefined();
+    const refused = await failure(engine.run({ image: 'linux-app' }));
+    expect(refused.kind).toBe('NotRunnable');
+    expect(refused.message).toContain('linux/amd64');
+  });
+
   it('names a missing or non-wasm entrypoint in a clear error', async () => {
     const missing = await failure(engine.run({ image: 'broken' }));
     expect(missing.kind).toBe('NotFound');
