@@ -5,7 +5,7 @@ import { Engine, type StoreSource } from '../engine/engine.ts';
 import { createMemoryStore } from '../../images/store/memory-store.ts';
 import { idbAvailable, openIdbStore } from '../../images/store/idb-store.browser.ts';
 import type { ImageStore } from '../../images/store/blob-store.ts';
-import { browserPlatform } from './platform.browser.ts';
+import { browserPlatform, type BrowserPlatformOptions } from './platform.browser.ts';
 
 export { Engine } from '../engine/engine.ts';
 export type { EngineOptions, RunOptions, ContainerProcess, ExitStatus, ExitReason } from '../engine/engine.ts';
@@ -16,7 +16,7 @@ export { WasmboxError, isWasmboxError, type ErrorKind } from '../../shared/error
 export { openIdbStore, deleteIdbStore, idbAvailable, type IdbStoreOptions } from '../../images/store/idb-store.browser.ts';
 export { createMemoryStore } from '../../images/store/memory-store.ts';
 
-export interface CreateEngineOptions {
+export interface CreateEngineOptions extends BrowserPlatformOptions {
   warmWorkers?: number;
   /**
    * The image store: a store the caller owns, or a function opening one on first use (the engine closes it).
@@ -40,5 +40,5 @@ export async function openDefaultStore(): Promise<ImageStore> {
 
 /** Needs a cross-origin-isolated page (SharedArrayBuffer) until issue 4 adds the non-isolated fallback. */
 export function createEngine(options: CreateEngineOptions = {}): Engine {
-  return new Engine({ platform: browserPlatform(), warmWorkers: options.warmWorkers, store: options.store ?? openDefaultStore });
+  return new Engine({ platform: browserPlatform(options), warmWorkers: options.warmWorkers, store: options.store ?? openDefaultStore });
 }

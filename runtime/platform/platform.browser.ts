@@ -8,12 +8,22 @@ import { wrap } from 'comlink';
 import type { WorkerApi } from '../process/protocol.ts';
 import type { Platform, WorkerHandle } from './platform.ts';
 
-export function browserPlatform(): Platform {
-  return { name: 'browser', hostDirs: false, spawnWorker: spawnWebWorker };
+export interface BrowserPlatformOptions {
+  /**
+   * The container worker script (a module worker bundling runtime/process/worker.browser.ts). Default: that source
+   * file next to this one, which dev servers (vite, vitest browser mode) compile on the fly; a bundled app passes the
+   * URL of its worker bundle.
+   */
+  workerUrl?: string | URL;
 }
 
-function spawnWebWorker(): WorkerHandle {
-  const worker = new Worker(new URL('../process/worker.browser.ts', import.meta.url), {
+export function browserPlatform(options: BrowserPlatformOptions = {}): Platform {
+  const workerUrl = options.workerUrl ?? new URL('../process/worker.browser.ts', import.meta.url);
+  return { name: 'browser', hostDirs: false, spawnWorker: () => spawnWebWorker(workerUrl) };
+}
+
+function spawnWebWorker(workerUrl: string | URL): WorkerHandle {
+  const worker = new Worker(workerUrl, {
     type: 'module',
     name: 'wasmbox-container',
   });
