@@ -55,7 +55,8 @@ export interface EngineOptions {
 
 export class Engine {
   private readonly workers: WorkerPool;
-  private readonly channels = new ChannelPool();
+  /** Stdio channels over shared memory; null on a platform without it (stdio then goes as messages). */
+  private readonly channels: ChannelPool | null;
   private readonly modules = new ModuleCache();
   private readonly warmWorkers: number;
   private readonly imageRunner: ImageRunner;
@@ -65,9 +66,18 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.warmWorkers = options.warmWorkers ?? 2;
+    this.channels = options.platform.sharedMemory ? new ChannelPool() : null;
     this.workers = new WorkerPool(options.platform, { maxIdle: this.warmWorkers });
     this.images = new ImageService(options.store ?? noStore, options.layerSnapshots);
     this.imageRunner = new ImageRunner(this.images);
+  }
+
+  /**
+   * Whether containers can read stdin interactively (`stdin: 'pipe'`): true in Node and in cross-origin-isolated
+   * pages; elsewhere stdin must be given up front (a page should say why: see the error `run` gives).
+   */
+  get interactiveStdin(): boolean {
+    return this.channels !== null;
   }
 
   /** Starts idle workers now so the next runs start without spawning a thread. */
@@ -121,6 +131,14 @@ export class Engine {
   private async start(options: RunOptions, lowers: LowerEntry[], captureUpper: boolean): Promise<ContainerProcess> {
     const resolved = resolveRunOptions(options, { hostDirs: this.options.platform.hostDirs });
     resolved.fs.lowers = lowers;
+    if (this.channels === null && resolved.stdin === 'pipe' && resolved.stdinData === null) {
+      throw new WasmboxError(
+        'FailedPrecondition',
+        'interactive stdin (stdin: "pipe") needs SharedArrayBuffer, which browsers give only to cross-origin-isolated pages: ' +
+          'serve the page with "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp", ' +
+          'or pass the input up front (stdin: a string or Uint8Array)',
+      );
+    }
     // Take the worker first: a cold engine spawns its thread while the module is hashed and compiled.
     const worker = this.workers.acquire();
     let prepared;
@@ -135,18 +153,14 @@ export class Engine {
       args: resolved.args,
       env: resolved.env,
       fs: resolved.fs,
-      stdin: resolved.stdin,
+      stdin: resolved.stdinData ?? resolved.stdin,
       tty: resolved.tty,
       memoryLimitBytes: prepared.memoryLimitBytes,
       timeoutMs: resolved.timeoutMs,
       trace: resolved.trace,
       captureUpper,
     });
-    if (!resolved.stdinData || !proc.stdin) return proc;
-    // Input given up front: deliver it and end it; the caller gets no stdin stream.
-    const writer = proc.stdin.getWriter();
-    void writer.write(resolved.stdinData).then(() => writer.close(), () => undefined);
-    return { ...proc, stdin: null };
+    return proc;
   }
 
   /** Terminates idle workers. Running processes keep running until they end or are killed. */

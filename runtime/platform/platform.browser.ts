@@ -2,7 +2,8 @@
  * platform (browser): container workers are module Web Workers. No host directories exist here.
  *
  * Blocking stdin and the bounded stdio channels need SharedArrayBuffer, which browsers give only to
- * cross-origin-isolated pages (COOP: same-origin + COEP: require-corp).
+ * cross-origin-isolated pages (COOP: same-origin + COEP: require-corp). Elsewhere containers still run, with stdio
+ * as messages and stdin given up front (`sharedMemory: false`).
  */
 import { wrap } from 'comlink';
 import type { WorkerApi } from '../process/protocol.ts';
@@ -15,11 +16,17 @@ export interface BrowserPlatformOptions {
    * URL of its worker bundle.
    */
   workerUrl?: string | URL;
+  /**
+   * Use SharedArrayBuffer for stdio (interactive stdin, bounded output). Default: when the page is cross-origin
+   * isolated; `false` forces the message transport (stdin up front), e.g. to test it.
+   */
+  sharedMemory?: boolean;
 }
 
 export function browserPlatform(options: BrowserPlatformOptions = {}): Platform {
   const workerUrl = options.workerUrl ?? new URL('../process/worker.browser.ts', import.meta.url);
-  return { name: 'browser', hostDirs: false, spawnWorker: () => spawnWebWorker(workerUrl) };
+  const sharedMemory = options.sharedMemory ?? (globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function');
+  return { name: 'browser', hostDirs: false, sharedMemory, spawnWorker: () => spawnWebWorker(workerUrl) };
 }
 
 function spawnWebWorker(workerUrl: string | URL): WorkerHandle {

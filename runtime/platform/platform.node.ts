@@ -22,6 +22,7 @@ export function nodePlatform(options: NodePlatformOptions = {}): Platform {
   return {
     name: 'node',
     hostDirs: true,
+    sharedMemory: true,
     spawnWorker: () => spawnNodeWorker(options.workerHeapMb ?? 512),
   };
 }

@@ -24,4 +24,9 @@ export interface Platform {
   spawnWorker(): WorkerHandle;
   /** Whether host directories can be mounted (bind mounts and disk-backed volumes): Node only. */
   readonly hostDirs: boolean;
+  /**
+   * Whether workers can share memory with the host (SharedArrayBuffer: Node, cross-origin-isolated pages). Without
+   * it stdio goes as messages and stdin must be given up front (runtime/process/host-stdio.ts).
+   */
+  readonly sharedMemory: boolean;
 }

@@ -6,15 +6,17 @@
  * timeout, or the worker crashing. `exited` then resolves with the typed status; output already written stays
  * readable from `stdout`/`stderr` until their end. Only a worker whose guest finished by itself goes back to the pool.
  *
- * Streams: stdout/stderr are Web ReadableStreams pulled from bounded channels, so a guest that prints faster than
- * the consumer reads is paused, not buffered without limit. Read them (or cancel them) or the guest will block
- * once a channel is full, as with a pipe. `stdin` is a WritableStream when requested, else the guest sees end of input.
+ * Streams (host-stdio.ts): stdout/stderr are Web ReadableStreams. Over shared memory they are pulled from bounded
+ * channels, so a guest that prints faster than the consumer reads is paused, not buffered without limit: read them
+ * (or cancel them) or the guest blocks once a channel is full, as with a pipe. `stdin` is a WritableStream when
+ * requested ('pipe', shared memory only), else the guest sees the bytes given up front or end of input.
  */
+import { transfer } from 'comlink';
 import { WasmboxError } from '../../shared/errors.ts';
 import type { ContainerFsSpec, LowerEntry } from '../vfs/api.ts';
 import type { WorkerHandle } from '../platform/platform.ts';
-import { AsyncReader, AsyncWriter } from './byte-channel.ts';
 import type { ChannelPool } from './channel-pool.ts';
+import { messageHostStdio, sharedHostStdio, type HostStdio, type StdinMode } from './host-stdio.ts';
 import { type ExitStatus, KILLED_EXIT_CODE } from './exit-status.ts';
 import type { RunRequest } from './protocol.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -24,7 +26,8 @@ export interface ProcessSpec {
   args: string[];
   env: string[];
   fs: ContainerFsSpec;
-  stdin: 'pipe' | 'closed';
+  /** 'pipe': a WritableStream for interactive input (shared memory only); bytes: all the input, given up front. */
+  stdin: StdinMode;
   tty: boolean;
   memoryLimitBytes: number | null;
   timeoutMs: number | null;
@@ -49,23 +52,14 @@ export interface ContainerProcess {
 
 export interface ProcessResources {
   workers: WorkerPool;
-  channels: ChannelPool;
+  /** Stdio over shared memory; null where there is none (stdio goes as messages, stdin only up front). */
+  channels: ChannelPool | null;
 }
 
 /** Starts `spec` on `worker` (taken from `resources.workers`; it goes back there or is discarded at the end). */
 export function startProcess(resources: ProcessResources, worker: WorkerHandle, spec: ProcessSpec): ContainerProcess {
   const pool = resources.workers;
-  const stdoutBuffer = resources.channels.acquire();
-  const stderrBuffer = resources.channels.acquire();
-  const stdinBuffer = spec.stdin === 'pipe' ? resources.channels.acquire() : null;
-  const stdout = new AsyncReader(stdoutBuffer);
-  const stderr = new AsyncReader(stderrBuffer);
-  const stdin = stdinBuffer ? new AsyncWriter(stdinBuffer) : null;
-  // Each buffer is recycled once the guest finished by itself and the host side is done with it. After a kill the
-  // dying worker may still touch its buffers, so those are left to the garbage collector.
-  const recycleStdout = recycler(resources.channels, stdoutBuffer);
-  const recycleStderr = recycler(resources.channels, stderrBuffer);
-  const recycleStdin = stdinBuffer ? recycler(resources.channels, stdinBuffer) : () => undefined;
+  const stdio: HostStdio = resources.channels ? sharedHostStdio(resources.channels, spec.stdin) : messageHostStdio(messagesStdin(spec.stdin));
 
   let settle!: (status: ExitStatus) => void;
   let fail!: (error: Error) => void;
@@ -86,16 +80,11 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     ended = true;
     unsubscribeCrash();
     if (timer !== undefined) clearTimeout(timer);
-    // The worker can no longer write: let readers see end of data, and stop accepting input.
-    stdout.closeWriter();
-    stderr.closeWriter();
-    stdin?.closeReader();
     if (reusable) {
+      stdio.finished();
       pool.release(worker);
-      recycleStdout();
-      recycleStderr();
-      recycleStdin();
     } else {
+      stdio.stopped();
       pool.discard(worker);
     }
     setUpper(null); // no-op when the guest's changes were delivered first
@@ -119,15 +108,13 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     args: spec.args,
     env: spec.env,
     fs: spec.fs,
-    stdin: stdinBuffer,
-    stdout: stdoutBuffer,
-    stderr: stderrBuffer,
+    stdio: stdio.spec,
     tty: spec.tty,
     memoryLimitBytes: spec.memoryLimitBytes,
     trace: spec.trace,
     ...(spec.captureUpper ? { captureUpper: true } : {}),
   };
-  worker.api.run(request).then(
+  worker.api.run(stdio.transfer.length > 0 ? transfer(request, stdio.transfer) : request).then(
     (result) => {
       if (result.reason === 'error') end(WasmboxError.fromJSON(result.error), true);
       else {
@@ -143,56 +130,18 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
   );
 
   return {
-    stdin: stdin ? stdinStream(stdin, recycleStdin) : null,
-    stdout: outputStream(stdout, recycleStdout),
-    stderr: outputStream(stderr, recycleStderr),
+    stdin: stdio.stdin,
+    stdout: stdio.stdout,
+    stderr: stdio.stderr,
     exited,
     upper,
     kill: () => end({ code: KILLED_EXIT_CODE, reason: 'killed', message: 'killed' }, false),
   };
 }
 
-/** Returns a function that recycles `buffer` on its second call: one call per user (worker side, host side). */
-function recycler(channels: ChannelPool, buffer: SharedArrayBuffer): () => void {
-  let users = 2;
-  return () => {
-    if (--users === 0) channels.release(buffer);
-  };
-}
-
-function outputStream(reader: AsyncReader, done: () => void): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const chunk = await reader.read();
-        if (chunk !== null) {
-          controller.enqueue(chunk);
-          return;
-        }
-        controller.close();
-        done();
-      },
-      cancel() {
-        reader.closeReader(); // later guest writes are discarded instead of blocking it
-        done();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
-
-function stdinStream(writer: AsyncWriter, done: () => void): WritableStream<Uint8Array> {
-  let finished = false;
-  const finish = (): void => {
-    writer.closeWriter();
-    if (!finished) done();
-    finished = true;
-  };
-  return new WritableStream<Uint8Array>({
-    async write(chunk) {
-      await writer.write(chunk); // false = the guest is gone; like a closed pipe, the data is dropped
-    },
-    close: finish,
-    abort: finish,
-  });
+function messagesStdin(stdin: StdinMode): Exclude<StdinMode, 'pipe'> {
+  if (stdin === 'pipe') {
+    throw new WasmboxError('FailedPrecondition', 'interactive stdin needs SharedArrayBuffer (a cross-origin-isolated page); give stdin up front instead');
+  }
+  return stdin;
 }

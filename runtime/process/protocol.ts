@@ -2,8 +2,9 @@
  * process protocol: every message between the host and a container worker. All of it is structured-clone safe.
  *
  * A worker serves one container process at a time through one RPC, `run(request)`, that resolves when the guest
- * ends (comlink carries the call). Stdio never goes through messages: it flows through `byte-channel.ts` rings in
- * the SharedArrayBuffers named here. Killing is not a message either: the host terminates the worker, which works
+ * ends (comlink carries the call). Stdio flows through `byte-channel.ts` rings in the SharedArrayBuffers named here,
+ * or, where there is no SharedArrayBuffer (a page without cross-origin isolation), as messages on a port of its own
+ * with stdin given up front (host-stdio.ts). Killing is not a message: the host terminates the worker, which works
  * even while the guest spins or sleeps in Atomics.wait.
  */
 import type { WasmboxErrorJson } from '../../shared/errors.ts';
@@ -17,10 +18,7 @@ export interface RunRequest {
   /** "KEY=value" strings, in order. */
   env: string[];
   fs: ContainerFsSpec;
-  /** Channel buffers (`byte-channel.ts`); stdin null = closed (reads return end of input at once). */
-  stdin: SharedArrayBuffer | null;
-  stdout: SharedArrayBuffer;
-  stderr: SharedArrayBuffer;
+  stdio: StdioSpec;
   tty: boolean;
   /** The memory cap already written into the module, to tell an out-of-memory trap from other traps. */
   memoryLimitBytes: number | null;
@@ -45,6 +43,16 @@ export type RunResult =
       upper?: LowerEntry<Uint8Array>;
     }
   | { reason: 'error'; error: WasmboxErrorJson };
+
+/** How stdio travels (see host-stdio.ts); stdin null = closed (reads return end of input at once). */
+export type StdioSpec =
+  /** Channel buffers (`byte-channel.ts`). */
+  | { kind: 'shared'; stdin: SharedArrayBuffer | null; stdout: SharedArrayBuffer; stderr: SharedArrayBuffer }
+  /** Output posted on `port` (transferred with the request); stdin is all the input there will be. */
+  | { kind: 'messages'; port: MessagePort; stdin: Uint8Array | null };
+
+/** What the worker posts on a `messages` stdio port: output chunks, then `end` once after the guest ended. */
+export type StdioMessage = { stream: 'stdout' | 'stderr'; chunk: Uint8Array } | { end: true };
 
 /** The RPC surface a container worker exposes. */
 export interface WorkerApi {

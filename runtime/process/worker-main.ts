@@ -13,7 +13,7 @@ import type { HostDirProvider, LayerFileReader } from '../vfs/api.ts';
 import { FsError } from '../vfs/errors.ts';
 import { WasiHost } from '../wasi/wasi-host.ts';
 import type { HostIo, InputSource } from '../wasi/host-io.ts';
-import { BlockingReader, BlockingWriter } from './byte-channel.ts';
+import { openGuestStdio, type GuestStdio } from './guest-stdio.ts';
 import { KILLED_EXIT_CODE, TRAP_EXIT_CODE } from './exit-status.ts';
 import type { RunRequest, RunResult, WorkerApi } from './protocol.ts';
 import { describeTrap } from './trap-message.ts';
@@ -28,12 +28,7 @@ const WASM_PAGE = 65536;
 const RANDOM_SLICE = 65536; // crypto.getRandomValues refuses more per call
 
 export function createWorkerApi(deps: WorkerDeps): WorkerApi {
-  // One cell to sleep on: nobody notifies it, so Atomics.wait simply times out (and terminate() still interrupts).
-  const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-  const sleep = (ns: bigint): void => {
-    if (ns <= 0n) return;
-    Atomics.wait(sleepCell, 0, 0, Number(ns) / 1e6);
-  };
+  const sleep = sleeper();
   const randomFill = (dst: Uint8Array): void => {
     for (let i = 0; i < dst.length; i += RANDOM_SLICE) crypto.getRandomValues(dst.subarray(i, i + RANDOM_SLICE) as Uint8Array<ArrayBuffer>);
   };
@@ -41,21 +36,38 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   return {
     ping: () => 'pong',
     run(request: RunRequest): RunResult {
-      const stdout = new BlockingWriter(request.stdout);
-      const stderr = new BlockingWriter(request.stderr);
+      const stdio = openGuestStdio(request.stdio);
       try {
-        return runGuest(request, { stdout, stderr, sleep, randomFill, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
+        return runGuest(request, { stdio, sleep, randomFill, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
       } finally {
-        stdout.closeWriter();
-        stderr.closeWriter();
+        stdio.close();
       }
     },
   };
 }
 
+/**
+ * Blocks the thread for `ns`. With SharedArrayBuffer: Atomics.wait on a cell nobody notifies (it simply times out,
+ * and terminate() still interrupts it). Without (a page that is not cross-origin isolated, where Atomics.wait has
+ * nothing to wait on): a busy wait, which costs this worker's core but keeps the guest's clock right.
+ */
+function sleeper(): (ns: bigint) => void {
+  if (typeof SharedArrayBuffer === 'function') {
+    const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+    return (ns) => {
+      if (ns > 0n) Atomics.wait(sleepCell, 0, 0, Number(ns) / 1e6);
+    };
+  }
+  return (ns) => {
+    const until = performance.now() + Number(ns) / 1e6;
+    while (performance.now() < until) {
+      // spin
+    }
+  };
+}
+
 interface RunDeps {
-  stdout: BlockingWriter;
-  stderr: BlockingWriter;
+  stdio: GuestStdio;
   sleep: (ns: bigint) => void;
   randomFill: (dst: Uint8Array) => void;
   hostDirs?: HostDirProvider;
@@ -71,14 +83,15 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
     return { reason: 'error', error: { kind: 'FailedPrecondition', message: `cannot set up the container filesystem: ${error.code}` } };
   }
   // Output is flushed to the host before every call that may block, so a prompt shows before the guest waits.
+  const { stdin, stdout, stderr } = deps.stdio;
   const flush = (): void => {
-    deps.stdout.flush();
-    deps.stderr.flush();
+    stdout.flush();
+    stderr.flush();
   };
   const io: HostIo = {
-    stdin: request.stdin ? channelInput(new BlockingReader(request.stdin), flush) : closedInput,
-    stdout: deps.stdout,
-    stderr: deps.stderr,
+    stdin: flushingInput(stdin, flush),
+    stdout,
+    stderr,
     tty: request.tty,
     sleep: (ns) => {
       flush();
@@ -87,7 +100,7 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
     randomFill: deps.randomFill,
   };
   const encoder = new TextEncoder();
-  const trace = request.trace ? (line: string) => deps.stderr.write(encoder.encode(`[wasi] ${line}\n`)) : undefined;
+  const trace = request.trace ? (line: string) => stderr.write(encoder.encode(`[wasi] ${line}\n`)) : undefined;
   const host = new WasiHost({ args: request.args, env: request.env, vfs, io, trace });
 
   let instance: WebAssembly.Instance;
@@ -110,17 +123,15 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
   }
 }
 
-const closedInput: InputSource = { read: () => 0, waitReadable: () => true };
-
-function channelInput(reader: BlockingReader, flush: () => void): InputSource {
+function flushingInput(input: InputSource, flush: () => void): InputSource {
   return {
     read: (dst) => {
       flush();
-      return reader.read(dst);
+      return input.read(dst);
     },
     waitReadable: (timeoutNs) => {
       flush();
-      return reader.waitReadable(timeoutNs === null ? Infinity : Number(timeoutNs) / 1e6);
+      return input.waitReadable(timeoutNs);
     },
   };
 }

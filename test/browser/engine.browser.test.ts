@@ -65,3 +65,19 @@ describe('engine in Chromium', () => {
     expect(status.code).toBe(0);
   });
 });
+
+describe('engine in Chromium without shared memory (as in a page that is not cross-origin isolated)', () => {
+  const messages = createEngine({ warmWorkers: 1, sharedMemory: false });
+  afterAll(() => messages.close());
+
+  it('runs programs with stdio as messages and stdin given up front', async () => {
+    expect(messages.interactiveStdin).toBe(false);
+    const hello = await messages.run({ wasm: await bytes(helloUrl), name: 'hello' });
+    expect(await readText(hello.stdout)).toBe('hello from wasm\n');
+    const cat = await messages.run({ wasm: await bytes(catStdinUrl), name: 'cat_stdin', stdin: 'typed ahead\n' });
+    const [status, out] = await Promise.all([cat.exited, readText(cat.stdout)]);
+    expect(status.code).toBe(0);
+    expect(out).toBe('typed ahead\n');
+    await expect(messages.run({ wasm: await bytes(catStdinUrl), stdin: 'pipe' })).rejects.toThrow(/cross-origin-isolated/);
+  });
+});

@@ -23,6 +23,7 @@ export const HELPER_PROGRAMS = [
   'cat_stdin', // copies stdin to stdout, flushing every line
   'alloc', // alloc MIB: "allocated N MiB" or "allocation failed after N MiB", exit 0 either way
   'write_lines', // write_lines N: "line 1".."line N"
+  'image_file', // image_file PATH [OFFSET TEXT]: "size=N fnv=HEX", optionally after a pwrite
   'file_rw', // file_rw PATH MIB: write then verify a file in 4 KiB chunks
   'many_files', // many_files N [DIR]: create, stat, unlink N files
   'cpu', // cpu MIB: "sha256 <hex>" of generated data, no syscalls in the loop

@@ -1,0 +1,126 @@
+/**
+ * process guest-stdio: the worker's end of a container's stdio (see host-stdio.ts for the two transports).
+ *
+ * - `shared`: blocking ring readers/writers (byte-channel.ts).
+ * - `messages`: output is batched and posted on the MessagePort (a post per small write would flood the host);
+ *   stdin is the bytes given up front, then end of input. After the guest ends, `close()` flushes and posts `end`.
+ * Output is flushed before every call that may block (the worker calls `flush`), so a prompt shows before the guest
+ * waits, as with the shared transport.
+ */
+import type { InputSource, OutputSink } from '../wasi/host-io.ts';
+import { BlockingReader, BlockingWriter } from './byte-channel.ts';
+import type { StdioMessage, StdioSpec } from './protocol.ts';
+
+export interface GuestOutput extends OutputSink {
+  /** Makes everything written so far visible to the host now. */
+  flush(): void;
+}
+
+export interface GuestStdio {
+  stdin: InputSource;
+  stdout: GuestOutput;
+  stderr: GuestOutput;
+  /** The guest is done: flush and signal end of output. */
+  close(): void;
+}
+
+export function openGuestStdio(spec: StdioSpec): GuestStdio {
+  if (spec.kind === 'shared') {
+    const stdout = new BlockingWriter(spec.stdout);
+    const stderr = new BlockingWriter(spec.stderr);
+    return {
+      stdin: spec.stdin ? new ChannelInput(new BlockingReader(spec.stdin)) : closedInput,
+      stdout,
+      stderr,
+      close() {
+        stdout.closeWriter();
+        stderr.closeWriter();
+      },
+    };
+  }
+  const port = spec.port;
+  const stdout = new PostingOutput(port, 'stdout');
+  const stderr = new PostingOutput(port, 'stderr');
+  return {
+    stdin: spec.stdin ? new BytesInput(spec.stdin) : closedInput,
+    stdout,
+    stderr,
+    close() {
+      stdout.flush();
+      stderr.flush();
+      const end: StdioMessage = { end: true };
+      port.postMessage(end);
+      port.close();
+    },
+  };
+}
+
+export const closedInput: InputSource = { read: () => 0, waitReadable: () => true };
+
+class ChannelInput implements InputSource {
+  constructor(private readonly reader: BlockingReader) {}
+
+  read(dst: Uint8Array): number {
+    return this.reader.read(dst);
+  }
+
+  waitReadable(timeoutNs: bigint | null): boolean {
+    return this.reader.waitReadable(timeoutNs === null ? Infinity : Number(timeoutNs) / 1e6);
+  }
+}
+
+/** Stdin given up front: its bytes, then end of input. Never blocks. */
+class BytesInput implements InputSource {
+  private offset = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  read(dst: Uint8Array): number {
+    const n = Math.min(dst.length, this.bytes.length - this.offset);
+    dst.set(this.bytes.subarray(this.offset, this.offset + n));
+    this.offset += n;
+    return n;
+  }
+
+  waitReadable(): boolean {
+    return true;
+  }
+}
+
+/** Batches writes up to 16 KiB per message; each message carries its own buffer (transferred, not copied again). */
+const BATCH_BYTES = 16 * 1024;
+
+class PostingOutput implements GuestOutput {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly port: MessagePort,
+    private readonly stream: 'stdout' | 'stderr',
+  ) {}
+
+  write(src: Uint8Array): void {
+    if (src.length === 0) return;
+    this.pending.push(src.slice()); // the guest's memory changes after this call returns
+    this.pendingBytes += src.length;
+    if (this.pendingBytes >= BATCH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.pendingBytes === 0) return;
+    let chunk: Uint8Array;
+    if (this.pending.length === 1) chunk = this.pending[0];
+    else {
+      chunk = new Uint8Array(this.pendingBytes);
+      let at = 0;
+      for (const part of this.pending) {
+        chunk.set(part, at);
+        at += part.length;
+      }
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    const message: StdioMessage = { stream: this.stream, chunk };
+    this.port.postMessage(message, [chunk.buffer as ArrayBuffer]);
+  }
+}
