@@ -2,7 +2,7 @@
  * save/load archives: round trip through a fresh store, determinism, Docker-only (legacy and skopeo-style symlinks)
  * and OCI-only inputs, gzip'd archives, and the hostile battery (each refused with a clear error, store unchanged).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isWasmboxError } from '../../shared/errors.ts';
 import { digestHex, sha256Digest } from '../oci/digest.ts';
 import { MEDIA_TYPE } from '../oci/media-types.ts';
@@ -102,6 +102,48 @@ describe('loadArchive', () => {
       expect(await saveArchive(fresh, ['hello'])).toEqual(await saveArchive(store, ['hello']));
     });
   }
+
+  describe('hashes each blob exactly once', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    /** Counts SHA-256 computations by their result, while `run` runs. */
+    async function hashesDuring(run: () => Promise<unknown>): Promise<Map<string, number>> {
+      const digest = crypto.subtle.digest.bind(crypto.subtle);
+      const counts = new Map<string, number>();
+      vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (algorithm, data) => {
+        const result = await digest(algorithm, data);
+        const hex = `sha256:${Array.from(new Uint8Array(result), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+        counts.set(hex, (counts.get(hex) ?? 0) + 1);
+        return result;
+      });
+      await run();
+      vi.restoreAllMocks();
+      return counts;
+    }
+
+    for (const gz of [false, true]) {
+      it(`${gz ? 'gzip layers: blobs once, plus the uncompressed layer once' : 'plain layers: blobs once, no diff_id hash'}`, async () => {
+        const { store, image, tar } = await savedHello({ gzip: gz });
+        const diffId = JSON.parse(dec.decode(await store.blobs.get(image.config.digest))).rootfs.diff_ids[0];
+        const counts = await hashesDuring(() => loadArchive(createMemoryStore(), tar));
+        const expected = new Map([image.manifest, image.config, ...image.layers].map((d) => [d.digest as string, 1]));
+        if (gz) expected.set(diffId, 1);
+        else expect(diffId).toBe(image.layers[0].digest); // a plain layer's diff_id is its digest: hashed once, as the blob
+        expect(counts).toEqual(expected);
+      });
+    }
+
+    it('a Docker archive: each file once, the manifest written for it once', async () => {
+      const { store, image, tar } = await savedHello({ gzip: true });
+      const files = filesOf(tar);
+      files.delete('index.json');
+      const fresh = createMemoryStore();
+      const counts = await hashesDuring(() => loadArchive(fresh, writeArchive(files)));
+      const diffId = JSON.parse(dec.decode(await store.blobs.get(image.config.digest))).rootfs.diff_ids[0];
+      const manifest = (await fresh.refs.get(HELLO))!.digest;
+      expect(counts).toEqual(new Map([image.config.digest, image.layers[0].digest, diffId, manifest].map((d) => [d as string, 1])));
+    });
+  });
 
   it('loads an OCI-only archive (skopeo oci-archive:) and names images only by full references', async () => {
     const { image, tar } = await savedHello();
@@ -210,12 +252,23 @@ describe('loadArchive refuses hostile archives, writing nothing', () => {
       files.set('manifest.json', enc.encode('[{"Config":'));
     }), /manifest\.json: malformed JSON/));
   it('malformed index.json', () => expectRefused(tampered((files) => void files.set('index.json', enc.encode('{"manifests": [}'))), /index\.json/));
-  it('a blob whose bytes do not match its digest', () =>
-    expectRefused(tampered((files, image) => {
-      const path = `blobs/sha256/${digestHex(image.config.digest)}`;
-      const bytes = files.get(path)!;
+  it('a blob whose bytes do not match its digest (naming the member and both digests)', async () => {
+    const { image } = await savedHello();
+    const hex = digestHex(image.config.digest);
+    await expectRefused(tampered((files) => {
+      const bytes = files.get(`blobs/sha256/${hex}`)!;
       bytes[bytes.length - 2] ^= 1;
-    }), /digest mismatch/));
+    }), new RegExp(`-> config: digest mismatch: blobs/sha256/${hex} hashes to sha256:[0-9a-f]{64}, expected sha256:${hex}$`));
+  });
+  it('a Docker archive file whose bytes do not match the digest its name states', async () => {
+    const { image } = await savedHello();
+    const hex = digestHex(image.layers[0].digest);
+    await expectRefused(tampered((files) => {
+      files.delete('index.json');
+      const bytes = files.get(`blobs/sha256/${hex}`)!;
+      bytes[100] ^= 1;
+    }), new RegExp(`manifest\\.json\\[0\\]\\.Layers\\[0\\]: digest mismatch: blobs/sha256/${hex} hashes to sha256:[0-9a-f]{64}, expected sha256:${hex}$`));
+  });
   it('a descriptor declaring a huge size', () =>
     expectRefused(tampered((files) => {
       const index = jsonOf(files, 'index.json');

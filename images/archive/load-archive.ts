@@ -12,25 +12,28 @@
  *   layer file as a blob under its own digest (media type from its sniffed compression), and a new OCI manifest.
  *   Names from RepoTags.
  *
- * Checks, all before anything is written: tar names (archive-files.ts); every blob against its descriptor (size
- * first, then sha256) or, for Docker archives, against the digest its `blobs/sha256/<hex>` / `<hex>.json` name
- * states; manifests, indexes and configs parsed strictly (images/oci); every layer of an image config read with the
- * strict layer reader (so `..`, absolute names, symlink tricks or a gzip bomb inside a layer are refused here too)
- * and its uncompressed sha256 compared with the config's `rootfs.diff_ids`.
+ * Checks, all before the commit makes anything visible: tar names (archive-files.ts); every blob against its
+ * descriptor (size first, then sha256) or, for Docker archives, against the digest its `blobs/sha256/<hex>` /
+ * `<hex>.json` name states; manifests, indexes and configs parsed strictly (images/oci); every layer of an image
+ * config read with the strict layer reader (so `..`, absolute names, symlink tricks or a gzip bomb inside a layer are
+ * refused here too) and its diff_id compared with the config's `rootfs.diff_ids`.
+ * Each blob is hashed once: it is staged in the load's transaction as soon as it is met, and the transaction's
+ * `put` is the verification (stage-blobs.ts); a refused archive aborts the transaction, discarding what was staged.
  * Ref names follow `image-names.ts` (full normalized reference; untagged images under `sha256:<hex>`).
  */
-import { isWasmboxError, WasmboxError } from '../../shared/errors.ts';
+import { WasmboxError } from '../../shared/errors.ts';
 import { parseImageConfig, type ImageConfig } from '../oci/config.ts';
 import { ANNOTATION, type Descriptor } from '../oci/descriptor.ts';
-import { sha256Digest, type Digest } from '../oci/digest.ts';
+import type { Digest } from '../oci/digest.ts';
 import { parseIndex } from '../oci/image-index.ts';
 import { parseManifestOrIndex } from '../oci/manifest-or-index.ts';
 import { isImageConfigMediaType, isIndexMediaType, isManifestMediaType, MEDIA_TYPE } from '../oci/media-types.ts';
 import { parseReference, referenceString, withDefaultTag } from '../oci/reference.ts';
-import { readLayer, type LayerLimits } from '../layer/read-layer.ts';
+import type { LayerLimits } from '../layer/read-layer.ts';
 import { inTransaction, type ImageStore } from '../store/blob-store.ts';
 import { ArchiveFormatError, checkedName, readArchive, type ArchiveFiles, type ArchiveLimits } from './archive-files.ts';
 import { untaggedRefName } from './image-names.ts';
+import { BlobStager } from './stage-blobs.ts';
 
 export interface LoadedImage {
   /** The store ref name (full reference, e.g. `docker.io/library/hello:latest`); absent when loaded untagged. */
@@ -48,11 +51,8 @@ export interface LoadOptions extends ArchiveLimits {
   layer?: LayerLimits;
 }
 
-/** One checked image: its blobs (verified) and root. */
-interface Plan {
-  blobs: Map<Digest, Uint8Array>;
-  roots: Array<{ descriptor: Descriptor; names: string[] }>;
-}
+/** The images of a checked archive (their blobs are staged in the load's transaction). */
+type Roots = Array<{ descriptor: Descriptor; names: string[] }>;
 
 const MAX_JSON_BYTES = 4 << 20;
 const MAX_DEPTH = 4;
@@ -62,15 +62,13 @@ const encoder = new TextEncoder();
 export async function loadArchive(store: ImageStore, bytes: Uint8Array, options: LoadOptions = {}): Promise<LoadResult> {
   if (!(bytes instanceof Uint8Array)) throw new ArchiveFormatError('expected the archive bytes (a Uint8Array)');
   const files = await readArchive(bytes, options);
-  let plan: Plan;
-  if (files.has('index.json')) plan = await planOci(files, options);
-  else if (files.has('manifest.json')) plan = await planDocker(files, options);
-  else throw new ArchiveFormatError('neither index.json (OCI image layout) nor manifest.json (Docker archive) found: not an image archive');
+  const plan = files.has('index.json') ? planOci : files.has('manifest.json') ? planDocker : undefined;
+  if (!plan) throw new ArchiveFormatError('neither index.json (OCI image layout) nor manifest.json (Docker archive) found: not an image archive');
 
   const loaded: LoadedImage[] = [];
   await inTransaction(store, async (tx) => {
-    for (const [digest, blob] of plan.blobs) await tx.put(blob, { digest, size: blob.byteLength });
-    for (const { descriptor, names } of plan.roots) {
+    const roots = await plan(files, new BlobStager(tx), options);
+    for (const { descriptor, names } of roots) {
       const root: Descriptor = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
       if (descriptor.platform) root.platform = descriptor.platform;
       if (names.length === 0) {
@@ -88,7 +86,7 @@ export async function loadArchive(store: ImageStore, bytes: Uint8Array, options:
 
 // ---- OCI layout ------------------------------------------------------------------------------------------------
 
-async function planOci(files: ArchiveFiles, options: LoadOptions): Promise<Plan> {
+async function planOci(files: ArchiveFiles, stager: BlobStager, options: LoadOptions): Promise<Roots> {
   const layout = files.get('oci-layout', 'oci-layout');
   if (layout !== undefined) {
     const doc = decodeJson(layout, 'oci-layout');
@@ -98,21 +96,21 @@ async function planOci(files: ArchiveFiles, options: LoadOptions): Promise<Plan>
   }
   const indexBytes = files.require('index.json', 'index.json');
   const index = wrap('index.json', () => parseIndex(indexBytes));
-  const plan: Plan = { blobs: new Map(), roots: [] };
+  const roots: Roots = [];
   const byDigest = new Map<Digest, { descriptor: Descriptor; names: string[] }>();
   for (const [i, entry] of index.manifests.entries()) {
     const where = `index.json manifests[${i}]`;
-    const mediaType = await addGraph(files, plan, entry, where, 0, options);
+    const mediaType = await addGraph(files, stager, entry, where, 0, options);
     const names = entryNames(entry, where);
     let root = byDigest.get(entry.digest);
     if (!root) {
       root = { descriptor: { ...entry, mediaType }, names: [] };
       byDigest.set(entry.digest, root);
-      plan.roots.push(root);
+      roots.push(root);
     }
     for (const name of names) if (!root.names.includes(name)) root.names.push(name);
   }
-  return plan;
+  return roots;
 }
 
 function entryNames(entry: Descriptor, where: string): string[] {
@@ -128,76 +126,76 @@ function entryNames(entry: Descriptor, where: string): string[] {
  * Verifies the blob `d` names and, for manifests and indexes, everything they reach. Returns the media type of
  * the blob as parsed (entries of skopeo's index.json may lack one).
  */
-async function addGraph(files: ArchiveFiles, plan: Plan, d: Descriptor, where: string, depth: number, options: LoadOptions): Promise<string> {
+async function addGraph(files: ArchiveFiles, stager: BlobStager, d: Descriptor, where: string, depth: number, options: LoadOptions): Promise<string> {
   if (depth > MAX_DEPTH) throw new ArchiveFormatError(`${where}: indexes nested deeper than ${MAX_DEPTH} levels`);
-  const bytes = await blob(files, plan, d, where);
+  const bytes = await blob(files, stager, d, where);
   const parsed = wrap(where, () => parseManifestOrIndex(bytes, d.mediaType || undefined));
   if (parsed.kind === 'index') {
     for (const [i, child] of parsed.index.manifests.entries()) {
       const childWhere = `${where} -> manifests[${i}]`;
-      if (!files.has(blobName(child.digest)) && !plan.blobs.has(child.digest)) {
+      if (!files.has(blobName(child.digest)) && !stager.staged(child.digest)) {
         if (child.platform && (isManifestMediaType(child.mediaType) || isIndexMediaType(child.mediaType))) continue;
         throw new ArchiveFormatError(`${childWhere}: blob ${child.digest} is missing from the archive`);
       }
-      await addGraph(files, plan, child, childWhere, depth + 1, options);
+      await addGraph(files, stager, child, childWhere, depth + 1, options);
     }
     return parsed.index.mediaType;
   }
   const { manifest } = parsed;
-  const configBytes = await blob(files, plan, manifest.config, `${where} -> config`);
-  const layers: Uint8Array[] = [];
-  for (const [i, layer] of manifest.layers.entries()) layers.push(await blob(files, plan, layer, `${where} -> layers[${i}]`));
-  if (isImageConfigMediaType(manifest.config.mediaType)) {
-    const config = wrap(`${where} -> config`, () => parseImageConfig(configBytes));
-    await checkLayers(config, layers, manifest.layers.map((_, i) => `${where} -> layers[${i}]`), options);
+  const configBytes = await blob(files, stager, manifest.config, `${where} -> config`);
+  const config = isImageConfigMediaType(manifest.config.mediaType) ? wrap(`${where} -> config`, () => parseImageConfig(configBytes)) : undefined;
+  if (config) checkLayerCount(config, manifest.layers.length, where);
+  for (const [i, layer] of manifest.layers.entries()) {
+    const layerWhere = `${where} -> layers[${i}]`;
+    const bytes = stager.staged(layer.digest) ?? files.get(blobName(layer.digest), `${layerWhere} blob`);
+    const stage = blob(files, stager, layer, layerWhere);
+    const diffId = config && bytes ? stager.diffId(bytes, stage.then(() => layer.digest), layerWhere, options.layer) : undefined;
+    await checkLayer(stage, diffId, config?.rootfs.diff_ids[i], layerWhere);
   }
   return manifest.mediaType;
 }
 
 const blobName = (digest: Digest) => `blobs/sha256/${digest.slice('sha256:'.length)}`;
 
-/** The verified bytes of the blob `d` describes (size before hashing: a huge declared size is refused cheaply). */
-async function blob(files: ArchiveFiles, plan: Plan, d: Descriptor, where: string): Promise<Uint8Array> {
-  const known = plan.blobs.get(d.digest);
+/** The bytes of the blob `d` describes, staged (verified) in the load's transaction. */
+async function blob(files: ArchiveFiles, stager: BlobStager, d: Descriptor, where: string): Promise<Uint8Array> {
+  const known = stager.staged(d.digest);
   if (known) {
     if (known.byteLength !== d.size) throw new ArchiveFormatError(`${where}: descriptor says ${d.size} bytes but blob ${d.digest} has ${known.byteLength}`);
     return known;
   }
-  const bytes = files.get(blobName(d.digest), `${where} blob`);
+  const member = blobName(d.digest);
+  const bytes = files.get(member, `${where} blob`);
   if (bytes === undefined) throw new ArchiveFormatError(`${where}: blob ${d.digest} is missing from the archive`);
-  if (bytes.byteLength !== d.size) throw new ArchiveFormatError(`${where}: descriptor says ${d.size} bytes but blob ${d.digest} has ${bytes.byteLength}`);
-  const actual = await sha256Digest(bytes);
-  if (actual !== d.digest) throw new ArchiveFormatError(`${where}: digest mismatch: blobs/sha256/${d.digest.slice(7)} hashes to ${actual}`);
-  plan.blobs.set(d.digest, bytes);
+  await stager.stageDescribed(bytes, d, member, where);
   return bytes;
 }
 
-/** Each layer read strictly; its uncompressed sha256 must be the config's diff_id. */
-async function checkLayers(config: ImageConfig, layers: Uint8Array[], where: string[], options: LoadOptions): Promise<void> {
-  const diffIds = config.rootfs.diff_ids;
-  if (diffIds.length !== layers.length) {
-    throw new ArchiveFormatError(`${where[0]?.replace(/ -> layers\[0\]$/, '') ?? 'image'}: the config lists ${diffIds.length} diff_ids for ${layers.length} layers`);
-  }
-  for (const [i, bytes] of layers.entries()) {
-    let tar: Uint8Array;
-    try {
-      tar = (await readLayer(bytes, options.layer)).tar;
-    } catch (error) {
-      if (isWasmboxError(error)) throw new ArchiveFormatError(`${where[i]}: ${error.message}`, { cause: error, tooLarge: error.kind === 'ResourceExhausted' });
-      throw error;
-    }
-    const diffId = await sha256Digest(tar);
-    if (diffId !== diffIds[i]) throw new ArchiveFormatError(`${where[i]}: uncompressed layer hashes to ${diffId}, but the config's diff_id is ${diffIds[i]}`);
+function checkLayerCount(config: ImageConfig, layers: number, where: string): void {
+  const diffIds = config.rootfs.diff_ids.length;
+  if (diffIds !== layers) throw new ArchiveFormatError(`${where}: the config lists ${diffIds} diff_ids for ${layers} layers`);
+}
+
+/**
+ * Waits for a layer's staging and its diff_id, which run side by side (hashing the blob and unpacking it overlap),
+ * and reports the staging's failure first so the message does not depend on which finished first.
+ */
+async function checkLayer(stage: Promise<unknown>, diffId: Promise<Digest> | undefined, expected: Digest | undefined, where: string): Promise<void> {
+  const [staged, computed] = await Promise.allSettled([stage, diffId]);
+  if (staged.status === 'rejected') throw staged.reason;
+  if (computed.status === 'rejected') throw computed.reason;
+  if (computed.value !== undefined && computed.value !== expected) {
+    throw new ArchiveFormatError(`${where}: uncompressed layer hashes to ${computed.value}, but the config's diff_id is ${expected}`);
   }
 }
 
 // ---- Docker archive --------------------------------------------------------------------------------------------
 
-async function planDocker(files: ArchiveFiles, options: LoadOptions): Promise<Plan> {
+async function planDocker(files: ArchiveFiles, stager: BlobStager, options: LoadOptions): Promise<Roots> {
   const doc = decodeJson(files.require('manifest.json', 'manifest.json'), 'manifest.json');
   if (!Array.isArray(doc)) throw new ArchiveFormatError('manifest.json: expected an array of images');
   if (doc.length > MAX_IMAGES) throw new ArchiveFormatError(`manifest.json: more than ${MAX_IMAGES} images`, { tooLarge: true });
-  const plan: Plan = { blobs: new Map(), roots: [] };
+  const roots: Roots = [];
   for (const [i, item] of doc.entries()) {
     const where = `manifest.json[${i}]`;
     if (!isRecord(item)) throw new ArchiveFormatError(`${where}: expected an object`);
@@ -208,44 +206,30 @@ async function planDocker(files: ArchiveFiles, options: LoadOptions): Promise<Pl
     }
     const configPath = checkedName(Config, `${where}.Config`);
     const configBytes = files.require(configPath, `${where}.Config`);
-    const configDigest = await namedDigest(configBytes, configPath, `${where}.Config`);
+    const configDigest = await stager.stageFile(configBytes, configPath, `${where}.Config`);
     const config = wrap(`${where}.Config`, () => parseImageConfig(configBytes));
+    checkLayerCount(config, Layers.length, where);
     const layerDescriptors: Descriptor[] = [];
-    const layerBytes: Uint8Array[] = [];
     for (const [j, name] of Layers.entries()) {
-      const path = checkedName(name, `${where}.Layers[${j}]`);
-      const bytes = files.require(path, `${where}.Layers[${j}]`);
-      const digest = await namedDigest(bytes, path, `${where}.Layers[${j}]`);
+      const layerWhere = `${where}.Layers[${j}]`;
+      const path = checkedName(name, layerWhere);
+      const bytes = files.require(path, layerWhere);
+      const stage = stager.stageFile(bytes, path, layerWhere);
+      await checkLayer(stage, stager.diffId(bytes, stage, layerWhere, options.layer), config.rootfs.diff_ids[j], layerWhere);
       const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-      layerDescriptors.push({ mediaType: gzip ? MEDIA_TYPE.ociLayerGzip : MEDIA_TYPE.ociLayer, digest, size: bytes.byteLength });
-      layerBytes.push(bytes);
+      layerDescriptors.push({ mediaType: gzip ? MEDIA_TYPE.ociLayerGzip : MEDIA_TYPE.ociLayer, digest: await stage, size: bytes.byteLength });
     }
-    await checkLayers(config, layerBytes, Layers.map((_, j) => `${where}.Layers[${j}]`), options);
     const manifest = encoder.encode(JSON.stringify({
       schemaVersion: 2,
       mediaType: MEDIA_TYPE.ociManifest,
       config: { mediaType: MEDIA_TYPE.ociConfig, digest: configDigest, size: configBytes.byteLength },
       layers: layerDescriptors,
     }));
-    const manifestDigest = await sha256Digest(manifest);
-    plan.blobs.set(configDigest, configBytes);
-    layerDescriptors.forEach((d, j) => plan.blobs.set(d.digest, layerBytes[j]));
-    plan.blobs.set(manifestDigest, manifest);
     const names = ((RepoTags ?? []) as string[]).map((t, j) => normalizeName(t, `${where}.RepoTags[${j}]`));
-    plan.roots.push({ descriptor: { mediaType: MEDIA_TYPE.ociManifest, digest: manifestDigest, size: manifest.byteLength }, names });
+    const manifestDigest = await stager.stageGenerated(manifest);
+    roots.push({ descriptor: { mediaType: MEDIA_TYPE.ociManifest, digest: manifestDigest, size: manifest.byteLength }, names });
   }
-  return plan;
-}
-
-/** sha256 of a Docker-archive file, checked against the digest its name states (`blobs/sha256/<hex>`, `<hex>.json`). */
-async function namedDigest(bytes: Uint8Array, path: string, where: string): Promise<Digest> {
-  const digest = await sha256Digest(bytes);
-  const m = /^(?:blobs\/sha256\/([a-f0-9]{64})|([a-f0-9]{64})\.json)$/.exec(path);
-  const stated = m?.[1] ?? m?.[2];
-  if (stated !== undefined && `sha256:${stated}` !== digest) {
-    throw new ArchiveFormatError(`${where}: digest mismatch: ${path} hashes to ${digest}`);
-  }
-  return digest;
+  return roots;
 }
 
 // ---- helpers ---------------------------------------------------------------------------------------------------

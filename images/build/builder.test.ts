@@ -139,3 +139,104 @@ describe('ImageBuilder', () => {
     expect(await store.refs.get(result.manifest.digest)).toMatchObject({ digest: result.manifest.digest });
   });
 });
+
+describe('ImageBuilder build cache', () => {
+  /** A fake RUN: writes /out-<argv[0]> holding the argv and the input file count, and counts its runs. */
+  function countingRunner() {
+    const runs: string[][] = [];
+    const runner: StepRunner = {
+      run: async (step) => {
+        runs.push(step.argv);
+        const data = enc.encode(`${step.argv.join(' ')} over ${step.layers.length} layers`);
+        return { exitCode: 0, changes: [{ path: `out-${step.argv[0]}`, kind: 'file', mode: 0o644, mtimeSec: 0, data }] };
+      },
+    };
+    return { runs, runner };
+  }
+
+  const DOCKERFILE = ['FROM scratch', 'COPY a.txt /', 'RUN ["first"]', 'ENV X=1', 'COPY b.txt /', 'RUN ["second"]', 'CMD ["x"]'].join('\n');
+
+  async function buildWith(store: ImageStore, runner: StepRunner, files: Record<string, MemoryContextFile>, options: { noCache?: boolean } = {}) {
+    const log: string[] = [];
+    const result = await new ImageBuilder({ store, stepRunner: runner }).build({
+      context: memoryContext(files),
+      tags: ['cached'],
+      log: (line) => log.push(line),
+      ...options,
+    });
+    // Which steps were cached: the step line before each "Using cache".
+    const cached = log.flatMap((line, i) => (line === ' ---> Using cache' ? [log[i - 1].replace(/^Step \d+\/\d+ : /, '')] : []));
+    return { result, cached };
+  }
+
+  it('a second build of the same context reuses every layer: no RUN runs, same digest, every layer step says so', async () => {
+    const store = createMemoryStore();
+    const { runs, runner } = countingRunner();
+    const files = { 'a.txt': 'a', 'b.txt': 'b', Dockerfile: DOCKERFILE };
+    const first = await buildWith(store, runner, files);
+    expect(runs).toEqual([['first'], ['second']]);
+    expect(first.cached).toEqual([]);
+    const second = await buildWith(store, runner, files);
+    expect(runs).toHaveLength(2);
+    expect(second.result.id).toBe(first.result.id);
+    expect(second.cached).toEqual(['COPY a.txt /', 'RUN ["first"]', 'COPY b.txt /', 'RUN ["second"]']);
+  });
+
+  it('a changed COPY source rebuilds that step and every later one; earlier steps stay cached', async () => {
+    const store = createMemoryStore();
+    const { runs, runner } = countingRunner();
+    const first = await buildWith(store, runner, { 'a.txt': 'a', 'b.txt': 'b', Dockerfile: DOCKERFILE });
+    const changed = await buildWith(store, runner, { 'a.txt': 'a', 'b.txt': 'B!', Dockerfile: DOCKERFILE });
+    expect(changed.cached).toEqual(['COPY a.txt /', 'RUN ["first"]']);
+    expect(runs).toEqual([['first'], ['second'], ['second']]);
+    expect(changed.result.id).not.toBe(first.result.id);
+    // the first file changed: everything after it runs again, even a RUN whose own instruction did not change
+    await buildWith(store, runner, { 'a.txt': 'A!', 'b.txt': 'B!', Dockerfile: DOCKERFILE });
+    expect(runs.slice(3)).toEqual([['first'], ['second']]);
+  });
+
+  it('a changed instruction invalidates its step and the later ones', async () => {
+    const store = createMemoryStore();
+    const { runs, runner } = countingRunner();
+    await buildWith(store, runner, { 'a.txt': 'a', 'b.txt': 'b', Dockerfile: DOCKERFILE });
+    const edited = await buildWith(store, runner, { 'a.txt': 'a', 'b.txt': 'b', Dockerfile: DOCKERFILE.replace('RUN ["first"]', 'RUN ["first", "-v"]') });
+    expect(edited.cached).toEqual(['COPY a.txt /']);
+    expect(runs.slice(2)).toEqual([['first', '-v'], ['second']]);
+  });
+
+  it('noCache rebuilds every step (to the same image) and refreshes the records', async () => {
+    const store = createMemoryStore();
+    const { runs, runner } = countingRunner();
+    const files = { 'a.txt': 'a', 'b.txt': 'b', Dockerfile: DOCKERFILE };
+    const first = await buildWith(store, runner, files);
+    const again = await buildWith(store, runner, files, { noCache: true });
+    expect(again.cached).toEqual([]);
+    expect(runs).toEqual([['first'], ['second'], ['first'], ['second']]);
+    expect(again.result.id).toBe(first.result.id);
+    expect(await store.cache.list()).toHaveLength(4);
+  });
+
+  it('cached layers outlive their image until prune, which drops the records with them', async () => {
+    const store = createMemoryStore();
+    const { runs, runner } = countingRunner();
+    const files = { 'a.txt': 'a', 'b.txt': 'b', Dockerfile: DOCKERFILE };
+    await buildWith(store, runner, files);
+    await store.remove('docker.io/library/cached:latest');
+    expect((await buildWith(store, runner, files)).cached).toHaveLength(4); // rmi keeps the build cache
+    expect(runs).toHaveLength(2);
+    await store.remove('docker.io/library/cached:latest');
+    const pruned = await store.prune();
+    expect(pruned.cacheRecords).toHaveLength(4);
+    expect(await store.cache.list()).toEqual([]);
+    expect((await buildWith(store, runner, files)).cached).toEqual([]);
+    expect(runs).toHaveLength(4);
+  });
+
+  it('a failed build records nothing', async () => {
+    const store = createMemoryStore();
+    const failing: StepRunner = { run: async (step) => ({ exitCode: step.argv[0] === 'second' ? 1 : 0, changes: [] }) };
+    await expect(buildWith(store, failing, { 'a.txt': 'a', 'b.txt': 'b', Dockerfile: DOCKERFILE })).rejects.toThrow(/non-zero code: 1/);
+    expect(await store.cache.list()).toEqual([]);
+    expect((await store.usage()).blobs).toBe(0);
+  });
+});

@@ -10,9 +10,15 @@
  *
  * RUN (exec form) goes through a `StepRunner` (the engine implements it: `runtime/engine/build-step-runner.ts`):
  * the program runs in a container over the image built so far, and its filesystem changes become the layer. A
- * non-zero exit fails the build, naming the line and the code. RUN results are cached per builder in memory, keyed
- * by (chain of the layers below, the instruction, argv/env/workdir): building the same Dockerfile again with the
- * same builder does not run the program again. (The cache is not persisted across processes yet.)
+ * non-zero exit fails the build, naming the line and the code.
+ *
+ * Build cache (Docker's layer cache, persisted): every COPY/ADD/RUN step has a key, the sha256 of the chain of the
+ * layers below it, its instruction and its inputs — for RUN the argv, env and workdir it runs with (so a cache hit
+ * runs no container); for COPY/ADD the digest of the layer it writes (the sources' contents: reading them is the
+ * only sound way to know they did not change, which is what Docker does too). The store keeps key -> layer records
+ * (`BuildCacheRecord`, committed in the build's transaction). A step whose key has a record whose layer is still
+ * stored reuses that layer and logs ` ---> Using cache`; a changed input changes the key of its step and, through
+ * the chain, of every later step. `noCache` looks nothing up (and records the new results).
  *
  * Must not: import node:* or runtime/ (images/ never imports runtime/).
  */
@@ -73,6 +79,8 @@ export interface BuildOptions {
   sourceDateEpoch?: number;
   /** Progress lines (`Step 2/5 : COPY …`, `---> Using cache`). */
   log?: (line: string) => void;
+  /** Do not reuse cached layers (docker build --no-cache); the steps' results are still recorded. */
+  noCache?: boolean;
 }
 
 export interface BuildResult {
@@ -97,18 +105,9 @@ interface BuiltLayer {
   tar?: Uint8Array;
 }
 
-interface CachedRun {
-  tar: Uint8Array;
-  diffId: Digest;
-}
-
 const enc = new TextEncoder();
-const MAX_RUN_CACHE = 256;
 
 export class ImageBuilder {
-  /** RUN cache: key -> layer tar (least recently used first). */
-  private readonly runCache = new Map<string, CachedRun>();
-
   constructor(private readonly options: ImageBuilderOptions) {}
 
   async build(options: BuildOptions): Promise<BuildResult> {
@@ -160,6 +159,7 @@ export class ImageBuilder {
       };
       // Docker: ENV wins over ARG of the same name.
       const lookup = (name: string): string | undefined => envOf().get(name) ?? args.get(name);
+      const cache = new StepCache(this.options.store, tx, options.noCache ?? false);
 
       for (const [index, step] of dockerfile.steps.entries()) {
         log(`Step ${index + 2}/${total} : ${step.text}`);
@@ -208,8 +208,11 @@ export class ImageBuilder {
           case 'copy':
           case 'add': {
             const entries = await this.copyEntries(step, expand, config.WorkingDir || '/', await context(), epoch);
-            const tar = writeLayerTar(entries);
-            layers.push(await putLayer(tx, tar));
+            const layer = await putLayer(tx, writeLayerTar(entries));
+            const key = await stepKey(['copy', chain, step.text, layer.diffId]);
+            if (await cache.find(key)) log(' ---> Using cache');
+            else cache.record(key, layer);
+            layers.push(layer);
             history.push({ created, created_by: step.text });
             break;
           }
@@ -220,10 +223,9 @@ export class ImageBuilder {
             for (const [k, v] of args) if (v !== undefined && !env.has(k)) env.set(k, v);
             const envList = [...env].map(([k, v]) => `${k}=${v}`);
             const workdir = config.WorkingDir || '/';
-            const key = await sha256Digest(enc.encode(JSON.stringify([chain, step.text, step.argv, envList, workdir])));
-            let cached = this.runCache.get(key);
-            if (cached) {
-              this.runCache.delete(key);
+            const key = await stepKey(['run', chain, step.text, step.argv, envList, workdir]);
+            let layer = await cache.find(key);
+            if (layer) {
               log(' ---> Using cache');
             } else {
               const stepLayers = await Promise.all(layers.map((l) => loadTar(tx, l)));
@@ -243,12 +245,10 @@ export class ImageBuilder {
                   data: { line: step.line, exitCode: result.exitCode },
                 });
               }
-              const tar = writeLayerTar(result.changes.map((e) => ({ ...e, mtimeSec: Math.min(e.mtimeSec, epoch) })));
-              cached = { tar, diffId: await sha256Digest(tar) };
+              layer = await putLayer(tx, writeLayerTar(result.changes.map((e) => ({ ...e, mtimeSec: Math.min(e.mtimeSec, epoch) }))));
+              cache.record(key, layer);
             }
-            this.runCache.set(key, cached);
-            if (this.runCache.size > MAX_RUN_CACHE) this.runCache.delete(this.runCache.keys().next().value!);
-            layers.push(await putLayer(tx, cached.tar));
+            layers.push(layer);
             history.push({ created, created_by: step.text });
             break;
           }
@@ -438,9 +438,38 @@ function isTarArchive(bytes: Uint8Array): boolean {
   return magic === 'ustar';
 }
 
+/** Stores a plain tar layer: its diff_id is its digest, so `put`'s hash is the only one. */
 async function putLayer(tx: StoreTransaction, tar: Uint8Array): Promise<BuiltLayer> {
   const info = await tx.put(tar);
   return { descriptor: { mediaType: MEDIA_TYPE.ociLayer, digest: info.digest, size: info.size }, diffId: info.digest, tar };
+}
+
+function stepKey(inputs: unknown[]): Promise<Digest> {
+  return sha256Digest(enc.encode(JSON.stringify(inputs)));
+}
+
+/** The build cache as one build uses it: lookups in the store, new records in the build's transaction. */
+class StepCache {
+  constructor(
+    private readonly store: ImageStore,
+    private readonly tx: StoreTransaction,
+    private readonly disabled: boolean,
+  ) {}
+
+  /** The layer recorded for `key`, when there is a record and its layer is still stored. */
+  async find(key: Digest): Promise<BuiltLayer | undefined> {
+    if (this.disabled) return undefined;
+    const record = await this.store.cache.get(key);
+    if (!record) return undefined;
+    // A record is committed with its layer and prune drops them together; the check keeps a hand-damaged store
+    // from failing the build at commit instead of rebuilding the step.
+    const size = (await this.tx.has(record.layer.digest)) ? await this.tx.size(record.layer.digest) : undefined;
+    return size === record.layer.size ? { descriptor: record.layer, diffId: record.diffId } : undefined;
+  }
+
+  record(key: Digest, layer: BuiltLayer): void {
+    this.tx.setCacheRecord({ key, layer: layer.descriptor, diffId: layer.diffId });
+  }
 }
 
 async function loadTar(tx: StoreTransaction, layer: BuiltLayer): Promise<StepLayer> {

@@ -10,7 +10,7 @@ import type { ErrorKind } from '../../shared/errors.ts';
 import type { Descriptor } from '../oci/descriptor.ts';
 import { type Digest, sha256Digest } from '../oci/digest.ts';
 import { MEDIA_TYPE } from '../oci/media-types.ts';
-import { type ImageStore, inTransaction, REF_NAME_ANNOTATION } from './blob-store.ts';
+import { type BuildCacheRecord, type ImageStore, inTransaction, REF_NAME_ANNOTATION } from './blob-store.ts';
 import type { StoreOptions } from './store-core.ts';
 import { type Blob, jsonBlob, putAll, testImage, testIndex, text } from './test-kit.ts';
 
@@ -28,6 +28,11 @@ async function expectKind(promise: Promise<unknown>, kind: ErrorKind): Promise<v
 
 async function present(store: ImageStore, blobs: Blob[]): Promise<boolean[]> {
   return Promise.all(blobs.map((b) => store.blobs.has(b.descriptor.digest)));
+}
+
+/** A build cache record for `layer` under a key made from `label`. */
+async function cacheRecord(label: string, layer: Blob): Promise<BuildCacheRecord> {
+  return { key: await sha256Digest(text(`key ${label}`)), layer: layer.descriptor, diffId: layer.descriptor.digest };
 }
 
 async function importImage(store: ImageStore, name: string, blobs: Blob[], root: Descriptor): Promise<void> {
@@ -335,7 +340,7 @@ export function blobStoreSuite(name: string, makeFixture: () => Promise<StoreFix
         const stray = await store.blobs.put(text('nobody points here'));
         expect(await store.usage()).toMatchObject({ unreferencedBlobs: 1, unreferencedBytes: stray.size });
 
-        expect(await store.prune()).toEqual({ deleted: [stray.digest], bytes: stray.size });
+        expect(await store.prune()).toEqual({ deleted: [stray.digest], bytes: stray.size, cacheRecords: [] });
         expect(await store.refs.delete('a')).toBe(true);
         const pruned = await store.prune();
         const aOnly = [a.layers[1], a.config, a.manifest].map((x) => x.descriptor.digest).sort();
@@ -398,6 +403,99 @@ export function blobStoreSuite(name: string, makeFixture: () => Promise<StoreFix
         await expectKind(store.commit(tx), 'FailedPrecondition');
         expect(await store.refs.list()).toEqual([]);
         expect(await fixture.residue()).toEqual([]);
+      });
+    });
+
+    describe('build cache records', () => {
+      it('commit with the transaction: invisible before, then listed and found by another instance', async () => {
+        const image = await testImage(['cached layer']);
+        const record = await cacheRecord('one', image.layers[0]);
+        const tx = store.begin();
+        await putAll(tx, image.blobs);
+        tx.setRef('built', image.manifest.descriptor);
+        tx.setCacheRecord(record);
+        expect(await store.cache.get(record.key)).toBeUndefined();
+        await store.commit(tx);
+        const other = await open();
+        expect(await other.cache.get(record.key)).toEqual(record);
+        expect(await other.cache.list()).toEqual([record]);
+        expect(await other.cache.get(await sha256Digest(text('no such key')))).toBeUndefined();
+      });
+
+      it('a record alone keeps its layer; setting a key again replaces the record', async () => {
+        const a = await testImage(['layer a']);
+        const b = await testImage(['layer b']);
+        const first = await cacheRecord('k', a.layers[0]);
+        await inTransaction(store, async (tx) => {
+          await putAll(tx, a.layers);
+          tx.setCacheRecord(first);
+        });
+        expect(await store.blobs.has(a.layers[0].descriptor.digest)).toBe(true);
+        const second = { ...(await cacheRecord('k', b.layers[0])) };
+        await inTransaction(store, async (tx) => {
+          await putAll(tx, b.layers);
+          tx.setCacheRecord(second);
+        });
+        expect(await store.cache.list()).toEqual([second]);
+      });
+
+      it('abort and a failed commit leave the records as before; a record for a missing layer fails the commit', async () => {
+        const image = await testImage(['kept layer']);
+        const kept = await cacheRecord('kept', image.layers[0]);
+        await importImage(store, 'kept', image.blobs, image.manifest.descriptor);
+        await inTransaction(store, async (tx) => tx.setCacheRecord(kept));
+
+        const aborted = store.begin();
+        aborted.setCacheRecord(await cacheRecord('aborted', image.layers[0]));
+        await aborted.abort();
+
+        const missing = await testImage(['never stored']);
+        const tx = store.begin();
+        tx.setCacheRecord(await cacheRecord('missing', missing.layers[0]));
+        tx.setRef('kept', image.manifest.descriptor);
+        await expectKind(store.commit(tx), 'FailedPrecondition');
+
+        const wrongSize = store.begin();
+        wrongSize.setCacheRecord({ ...kept, key: await sha256Digest(text('wrong size')), layer: { ...kept.layer, size: kept.layer.size + 1 } });
+        await expectKind(store.commit(wrongSize), 'FailedPrecondition');
+        expect(await store.cache.list()).toEqual([kept]);
+        expect(await fixture.residue()).toEqual([]);
+      });
+
+      it('refuses a malformed record', async () => {
+        const image = await testImage(['x']);
+        const good = await cacheRecord('x', image.layers[0]);
+        const tx = store.begin();
+        for (const bad of [{ ...good, key: 'sha256:nope' }, { ...good, diffId: 7 }, { ...good, layer: { ...good.layer, size: -1 } }, null]) {
+          expect(() => tx.setCacheRecord(bad as unknown as BuildCacheRecord)).toThrow(expect.objectContaining({ kind: 'InvalidArgument' }));
+        }
+        await tx.abort();
+      });
+
+      it('remove keeps a layer a record points at; prune drops the record with its blob, and keeps records of layers images use', async () => {
+        const shared = text('layer of both');
+        const gone = await testImage([shared, 'only in the removed image'], 'gone');
+        const stays = await testImage([shared], 'stays');
+        const sharedRecord = await cacheRecord('shared', gone.layers[0]);
+        const ownRecord = await cacheRecord('own', gone.layers[1]);
+        await inTransaction(store, async (tx) => {
+          await putAll(tx, gone.blobs);
+          tx.setRef('gone', gone.manifest.descriptor);
+          tx.setCacheRecord(sharedRecord);
+          tx.setCacheRecord(ownRecord);
+        });
+        await importImage(store, 'stays', stays.blobs, stays.manifest.descriptor);
+
+        const removed = await store.remove('gone');
+        expect(removed.deleted).toEqual([gone.config, gone.manifest].map((b) => b.descriptor.digest).sort());
+        expect(await store.blobs.has(gone.layers[1].descriptor.digest)).toBe(true); // its record keeps it
+        expect(await store.usage()).toMatchObject({ unreferencedBlobs: 1, unreferencedBytes: gone.layers[1].bytes.byteLength });
+
+        const pruned = await store.prune();
+        expect(pruned).toEqual({ deleted: [gone.layers[1].descriptor.digest], bytes: gone.layers[1].bytes.byteLength, cacheRecords: [ownRecord.key] });
+        expect(await store.cache.list()).toEqual([sharedRecord]);
+        expect(await (await open()).cache.list()).toEqual([sharedRecord]);
+        expect((await store.prune()).cacheRecords).toEqual([]);
       });
     });
 

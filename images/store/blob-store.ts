@@ -21,6 +21,14 @@
  * - a ref is set only if its root and everything the root reaches are present (a missing child is tolerated only
  *   when its descriptor names a `platform`, i.e. an index entry for a platform that was not pulled);
  * - staged blobs of an open or aborted transaction are never visible and never count in `usage()`.
+ *
+ * Build cache records (`BuildCacheRecord`, written by images/build) are the store's second record kind: a key (the
+ * digest of a Dockerfile step's inputs) -> the layer blob the step produced. They are set in a transaction
+ * (`tx.setCacheRecord`) and committed with its refs, all or nothing, under the same completeness check (the layer
+ * must be present). A record keeps its layer alive against `remove`; `prune` deletes every blob no ref reaches
+ * and, with them, the records pointing at those blobs (so the cache never outgrows the images it helped build, and
+ * a record never points at a missing blob). That is a deliberate difference from Docker, whose `image prune`
+ * leaves build cache to `builder prune`: wasmbox has no separate cache command, so `image prune` is the one sweep.
  */
 import { isWasmboxError, WasmboxError } from '../../shared/errors.ts';
 import type { Descriptor, Platform } from '../oci/descriptor.ts';
@@ -51,6 +59,23 @@ export interface BlobReader {
  */
 export interface BlobWriter {
   put(bytes: Uint8Array, expected?: { digest: Digest; size?: number }): Promise<BlobInfo>;
+}
+
+/**
+ * A build cache record: the step whose inputs hash to `key` produced the layer `layer` (uncompressed digest
+ * `diffId`). The store does not interpret `key`; it only keeps `layer` alive (see the module doc).
+ */
+export interface BuildCacheRecord {
+  key: Digest;
+  layer: Descriptor;
+  diffId: Digest;
+}
+
+/** Reads committed build cache records. */
+export interface BuildCacheReader {
+  get(key: Digest): Promise<BuildCacheRecord | undefined>;
+  /** Every record, sorted by key. */
+  list(): Promise<BuildCacheRecord[]>;
 }
 
 export interface RefEntry {
@@ -84,6 +109,8 @@ export interface StoreTransaction extends BlobReader, BlobWriter {
   readonly state: 'open' | 'committing' | 'committed' | 'aborted';
   setRef(name: string, descriptor: Descriptor): void;
   deleteRef(name: string): void;
+  /** Records (or replaces) a build cache record; its layer must be present when the transaction commits. */
+  setCacheRecord(record: BuildCacheRecord): void;
   abort(): Promise<void>;
 }
 
@@ -106,6 +133,8 @@ export interface StoreUsage {
 export interface PruneResult {
   deleted: Digest[];
   bytes: number;
+  /** Keys of the build cache records dropped with their blobs. */
+  cacheRecords: Digest[];
 }
 
 export interface RemoveResult {
@@ -123,13 +152,20 @@ export interface RemoveResult {
 export interface ImageStore {
   readonly blobs: BlobReader & BlobWriter;
   readonly refs: RefStore;
+  readonly cache: BuildCacheReader;
   begin(): StoreTransaction;
   /** Publishes the transaction's blobs and applies its ref changes, all or nothing (see module doc). */
   commit(tx: StoreTransaction): Promise<CommitResult>;
   usage(): Promise<StoreUsage>;
-  /** Deletes every blob no ref reaches (`docker image prune` of our content store; staged blobs are not seen). */
+  /**
+   * Deletes every blob no ref reaches (`docker image prune` of our content store; staged blobs are not seen), and
+   * the build cache records pointing at them.
+   */
   prune(): Promise<PruneResult>;
-  /** Untags `name` and deletes the blobs only it reached. NotFound when there is no such ref. */
+  /**
+   * Untags `name` and deletes the blobs only it reached, except those a build cache record points at (they go with
+   * their record, at the next `prune`). NotFound when there is no such ref.
+   */
   remove(name: string): Promise<RemoveResult>;
   close(): Promise<void>;
 }
@@ -183,6 +219,16 @@ export async function verifyBlob(
     });
   }
   return { bytes: owned, info: { digest, size: owned.byteLength } };
+}
+
+/**
+ * The expected and actual digest when `error` is the digest mismatch `put` reports (see `verifyBlob`), so an
+ * importer that lets `put` do its only hash can still say which of its inputs was wrong.
+ */
+export function digestMismatchOf(error: unknown): { expected: Digest; actual: Digest } | undefined {
+  if (!isWasmboxError(error, 'InvalidArgument')) return undefined;
+  const { expected, actual } = error.data ?? {};
+  return typeof expected === 'string' && typeof actual === 'string' ? { expected: expected as Digest, actual: actual as Digest } : undefined;
 }
 
 // The OCI ref.name grammar as containers/image checks it (oci/internal/oci_util.go `refRegexp`), so every name we
@@ -260,6 +306,20 @@ export function parseDescriptor(value: unknown, where: string, requireMediaType 
     out.artifactType = value.artifactType;
   }
   return out;
+}
+
+/** Validates an untrusted build cache record and returns a clean copy. */
+export function parseCacheRecord(value: unknown, where = 'build cache record'): BuildCacheRecord {
+  if (!isRecord(value)) throw new WasmboxError('InvalidArgument', `${where}: must be an object`);
+  const digest = (field: 'key' | 'diffId'): Digest => {
+    try {
+      return toDigest(value[field]);
+    } catch (error) {
+      throw isWasmboxError(error) ? new WasmboxError('InvalidArgument', `${where}: ${field}: ${error.message}`) : error;
+    }
+  };
+  const key = digest('key');
+  return { key, layer: parseDescriptor(value.layer, `${where} ${key} layer`), diffId: digest('diffId') };
 }
 
 export function notFound(digest: Digest): WasmboxError {

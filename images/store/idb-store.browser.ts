@@ -9,17 +9,19 @@
  * cursors (one staging area's keys, size listing without reading bytes) and a versioned schema. With all that
  * done through the raw `IDBObjectStore` anyway, the dependency would add nothing but `promisifyRequest`.
  *
- * Schema (database `name`, version 1):
+ * Schema (database `name`, version 2; version 1 lacked `cache`, which the upgrade adds):
  *   blobs    digest -> Uint8Array      published, verified blob bytes
  *   sizes    digest -> number          byte length of each published blob (written with it, deleted with it):
  *                                      `has`/`size`/`listBlobs`/`usage` never read blob bytes
  *   refs     name -> Descriptor        tag references
  *   staging  [areaId, digest] -> Uint8Array   verified bytes of open transactions, invisible to everything else
+ *   cache    key -> BuildCacheRecord  build cache records (blob-store.ts), changed by commits and prune like refs
  *
  * Atomicity: `writeBlob` puts bytes and size in one readwrite transaction; `apply` (a commit) copies the staged
  * bytes into `blobs`/`sizes`, deletes them from `staging` and applies the ref changes in ONE readwrite transaction
  * over all four stores: IndexedDB commits it entirely or not at all (a closed tab, a quota error, a missing staged
- * blob → `abort()`), so a failed or interrupted import leaves the store exactly as before.
+ * blob → `abort()`), so a failed or interrupted import leaves the store exactly as before. Build cache records
+ * change in that same transaction.
  *
  * Cross-tab safety (Web Locks): every ref change runs under the exclusive lock `wasmbox-store:<name>` (held by
  * `exclusive`), which serialises writers across tabs, workers and store instances of one origin. Each staging area
@@ -31,15 +33,16 @@
 import { WasmboxError } from '../../shared/errors.ts';
 import type { Descriptor } from '../oci/descriptor.ts';
 import type { Digest } from '../oci/digest.ts';
-import type { ImageStore } from './blob-store.ts';
+import type { BuildCacheRecord, ImageStore } from './blob-store.ts';
 import { CoreImageStore, type RefChanges, type RefTable, type Staging, type StoreDriver, type StoreOptions } from './store-core.ts';
 
-const VERSION = 1;
+const VERSION = 2;
 const BLOBS = 'blobs';
 const SIZES = 'sizes';
 const REFS = 'refs';
 const STAGING = 'staging';
-const ALL = [BLOBS, SIZES, REFS, STAGING];
+const CACHE = 'cache';
+const ALL = [BLOBS, SIZES, REFS, STAGING, CACHE];
 
 export interface IdbStoreOptions extends StoreOptions {}
 
@@ -273,10 +276,15 @@ class IdbDriver implements StoreDriver {
   }
 
   async readRefs(): Promise<RefTable> {
-    return this.tx([REFS], 'readonly', 'read refs', async (tx) => {
+    return this.tx([REFS, CACHE], 'readonly', 'read refs', async (tx) => {
       const store = tx.objectStore(REFS);
-      const [keys, values] = await Promise.all([request(store.getAllKeys(), 'read refs'), request(store.getAll(), 'read refs')]);
-      return { named: new Map(keys.map((k, i) => [k as string, values[i] as Descriptor])), pinned: [] };
+      const [keys, values, records] = await Promise.all([
+        request(store.getAllKeys(), 'read refs'),
+        request(store.getAll(), 'read refs'),
+        request(tx.objectStore(CACHE).getAll(), 'read build cache'),
+      ]);
+      const cache = new Map((records as BuildCacheRecord[]).map((r) => [r.key, r]));
+      return { named: new Map(keys.map((k, i) => [k as string, values[i] as Descriptor])), pinned: [], cache };
     });
   }
 
@@ -309,6 +317,11 @@ class IdbDriver implements StoreDriver {
       for (const [name, descriptor] of changes.refs) {
         if (descriptor) refs.put(descriptor, name);
         else refs.delete(name);
+      }
+      const cache = tx.objectStore(CACHE);
+      for (const [key, record] of changes.cache) {
+        if (record) cache.put(record, key);
+        else cache.delete(key);
       }
     });
   }

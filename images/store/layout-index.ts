@@ -3,10 +3,17 @@
  * named by the `org.opencontainers.image.ref.name` annotation (what `skopeo inspect oci:DIR:NAME` looks up; skopeo
  * 1.9 only considers entries whose mediaType is an OCI manifest or index). Entries and top-level fields written by
  * other tools are kept as they are. Platform-neutral, so `save` can write the same entries into a tar.
+ *
+ * wasmbox's build cache records live in index.json too, in the top-level field `io.wasmbox.build-cache` (sorted by
+ * key): the OCI spec has readers ignore unknown properties (skopeo and umoci do), and being in the file whose
+ * rename is the commit point makes them commit with the refs, all or nothing.
  */
 import type { Descriptor } from '../oci/descriptor.ts';
+import type { Digest } from '../oci/digest.ts';
 import { MEDIA_TYPE } from '../oci/media-types.ts';
-import { REF_NAME_ANNOTATION } from './blob-store.ts';
+import { type BuildCacheRecord, parseCacheRecord, REF_NAME_ANNOTATION } from './blob-store.ts';
+
+export const BUILD_CACHE_FIELD = 'io.wasmbox.build-cache';
 
 export interface IndexDoc {
   manifests: unknown[];
@@ -51,4 +58,36 @@ export function indexEntry(name: string, d: Descriptor): Record<string, unknown>
     ...(d.artifactType ? { artifactType: d.artifactType } : {}),
     annotations: { ...d.annotations, [REF_NAME_ANNOTATION]: name },
   };
+}
+
+/**
+ * The build cache records of an index. A malformed record (another tool or a hand edit) is skipped: the cache only
+ * saves work, and the next build that needs the step writes a good record again.
+ */
+export function cacheRecordsOf(doc: IndexDoc): Map<Digest, BuildCacheRecord> {
+  const out = new Map<Digest, BuildCacheRecord>();
+  const list = doc[BUILD_CACHE_FIELD];
+  if (!Array.isArray(list)) return out;
+  for (const value of list) {
+    try {
+      const record = parseCacheRecord(value);
+      out.set(record.key, record);
+    } catch {
+      // skipped (see above)
+    }
+  }
+  return out;
+}
+
+/** `doc` with its build cache records changed (key -> record, or null to delete); the field is dropped when empty. */
+export function rewriteCacheRecords(doc: IndexDoc, changes: Map<Digest, BuildCacheRecord | null>): IndexDoc {
+  const records = cacheRecordsOf(doc);
+  for (const [key, record] of changes) {
+    if (record) records.set(key, record);
+    else records.delete(key);
+  }
+  const { [BUILD_CACHE_FIELD]: _old, ...rest } = doc;
+  if (records.size === 0) return rest as IndexDoc;
+  const sorted = [...records.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { ...rest, [BUILD_CACHE_FIELD]: sorted.map((r) => ({ key: r.key, layer: r.layer, diffId: r.diffId })) } as IndexDoc;
 }

@@ -6,13 +6,14 @@
 import { WasmboxError } from '../../shared/errors.ts';
 import type { Descriptor } from '../oci/descriptor.ts';
 import type { Digest } from '../oci/digest.ts';
-import type { ImageStore } from './blob-store.ts';
+import type { BuildCacheRecord, ImageStore } from './blob-store.ts';
 import { CoreImageStore, type RefChanges, type RefTable, type Staging, type StoreDriver, type StoreOptions } from './store-core.ts';
 
 /** The storage behind one or more memory stores. Treat as opaque. */
 export class MemoryStoreState {
   readonly blobs = new Map<Digest, Uint8Array>();
   readonly refs = new Map<string, Descriptor>();
+  readonly cache = new Map<Digest, BuildCacheRecord>();
   /** Open staging areas (their count is what a leak check looks at). */
   readonly staging = new Set<Map<Digest, Uint8Array>>();
   /** The exclusive lock: a promise chain. */
@@ -53,7 +54,11 @@ class MemoryDriver implements StoreDriver {
   }
 
   async readRefs(): Promise<RefTable> {
-    return { named: new Map([...this.state.refs].map(([name, d]) => [name, structuredClone(d)])), pinned: [] };
+    return {
+      named: new Map([...this.state.refs].map(([name, d]) => [name, structuredClone(d)])),
+      pinned: [],
+      cache: new Map([...this.state.cache].map(([key, r]) => [key, structuredClone(r)])),
+    };
   }
 
   async openStaging(): Promise<Staging> {
@@ -87,6 +92,10 @@ class MemoryDriver implements StoreDriver {
     for (const [name, descriptor] of changes.refs) {
       if (descriptor) this.state.refs.set(name, structuredClone(descriptor));
       else this.state.refs.delete(name);
+    }
+    for (const [key, record] of changes.cache) {
+      if (record) this.state.cache.set(key, structuredClone(record));
+      else this.state.cache.delete(key);
     }
   }
 

@@ -14,6 +14,7 @@ import { MEDIA_TYPE } from '../oci/media-types.ts';
 import { type ImageStore, inTransaction, REF_NAME_ANNOTATION } from './blob-store.ts';
 import { blobStoreSuite } from './blob-store.suite.ts';
 import { openOciLayoutStore } from './oci-layout-store.node.ts';
+import { BUILD_CACHE_FIELD } from './layout-index.ts';
 import { type Blob, blob, jsonBlob, putAll, testImage } from './test-kit.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -125,6 +126,28 @@ describe('OCI layout store on disk', () => {
     expect(index.manifests.slice(0, 2)).toEqual(entries);
     expect((await store.prune()).deleted).toEqual([]);
     expect(await store.usage()).toMatchObject({ blobs: 9, unreferencedBlobs: 0 });
+  });
+
+  it('keeps build cache records in index.json, committed with refs; skips a malformed record', async () => {
+    const store = await open();
+    const image = await testImage(['cached']);
+    const record = { key: await sha256Digest(new TextEncoder().encode('step')), layer: image.layers[0].descriptor, diffId: image.layers[0].descriptor.digest };
+    await inTransaction(store, async (tx) => {
+      await putAll(tx, image.blobs);
+      tx.setRef('built', image.manifest.descriptor);
+      tx.setCacheRecord(record);
+    });
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+    expect(index[BUILD_CACHE_FIELD]).toEqual([record]);
+    index[BUILD_CACHE_FIELD].push({ key: 'sha256:bogus', layer: 7 });
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    expect(await (await open()).cache.list()).toEqual([record]);
+    await store.refs.set('alias', image.manifest.descriptor); // a refs-only commit keeps the records
+    expect(JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'))[BUILD_CACHE_FIELD]).toEqual([record]);
+    await store.remove('built');
+    await store.remove('alias');
+    await store.prune();
+    expect(JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'))).not.toHaveProperty(BUILD_CACHE_FIELD);
   });
 
   it('looks up and removes names other tools wrote outside our grammar, but never writes such names', async () => {
@@ -280,6 +303,10 @@ describe('OCI layout store on disk', () => {
     );
     await importImage(store, 'wasi/hello:1.0', [layer, config, manifest]);
     await store.refs.set('latest', manifest.descriptor);
+    // index.json's build cache field must not disturb other readers
+    const key = await sha256Digest(new TextEncoder().encode('a build step'));
+    await inTransaction(store, async (tx) => tx.setCacheRecord({ key, layer: layer.descriptor, diffId: layer.descriptor.digest }));
+    expect(JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'))[BUILD_CACHE_FIELD]).toHaveLength(1);
     for (const name of ['latest', 'wasi/hello:1.0']) {
       const out = JSON.parse(execFileSync('skopeo', ['inspect', `oci:${dir}:${name}`], { encoding: 'utf8' }));
       expect(out).toMatchObject({ Digest: manifest.descriptor.digest, Os: 'wasi', Architecture: 'wasm' });

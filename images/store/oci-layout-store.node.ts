@@ -2,7 +2,8 @@
  * store oci-layout-store: the Node backend, an OCI image-layout directory that other tools read as is
  * (`skopeo inspect oci:DIR:NAME`, `umoci stat`): `oci-layout`, `index.json` (one entry per ref, named by the
  * `org.opencontainers.image.ref.name` annotation), `blobs/sha256/<hex>`. wasmbox's own bookkeeping lives in
- * `.wasmbox/` beside them, on the same filesystem so every publish is a rename:
+ * `.wasmbox/` beside them, on the same filesystem so every publish is a rename (build cache records are the
+ * exception: a top-level field of index.json, see layout-index.ts, so that they commit with the refs):
  *
  *   .wasmbox/lock              the write lock (file-lock.node.ts) around every index.json read-modify-write
  *   .wasmbox/tmp/<owner>       temp files: blob and index.json writes, lock files being created
@@ -32,7 +33,7 @@ import { type ImageStore, parseDescriptor, toDigest } from './blob-store.ts';
 import { missing, syncDir, writeDurable } from './durable-fs.node.ts';
 import { FileLock, type FileLockOptions, processAlive } from './file-lock.node.ts';
 import { MAX_MANIFEST_BYTES } from './image-graph.ts';
-import { emptyIndex, type IndexDoc, refNameOf, rewriteIndex } from './layout-index.ts';
+import { cacheRecordsOf, emptyIndex, type IndexDoc, refNameOf, rewriteCacheRecords, rewriteIndex } from './layout-index.ts';
 import { CoreImageStore, type RefChanges, type RefTable, type Staging, type StoreDriver, type StoreOptions } from './store-core.ts';
 
 export interface OciLayoutStoreOptions extends StoreOptions {
@@ -138,7 +139,7 @@ class OciLayoutDriver implements StoreDriver {
 
   async readRefs(): Promise<RefTable> {
     const doc = await this.#readIndex();
-    const table: RefTable = { named: new Map(), pinned: [] };
+    const table: RefTable = { named: new Map(), pinned: [], cache: cacheRecordsOf(doc) };
     for (const [i, entry] of doc.manifests.entries()) {
       let descriptor: Descriptor;
       try {
@@ -196,8 +197,8 @@ class OciLayoutDriver implements StoreDriver {
         moved.push(digest);
       }
       if (moved.length > 0) await syncDir(this.#blobDir);
-      if (changes.refs.size > 0) {
-        const next = rewriteIndex(doc, changes.refs);
+      if (changes.refs.size > 0 || changes.cache.size > 0) {
+        const next = rewriteCacheRecords(rewriteIndex(doc, changes.refs), changes.cache);
         await this.#options.beforeIndexWrite?.();
         await lock.assertHeld();
         const temp = join(this.#tmpDir, ownerName());

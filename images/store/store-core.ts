@@ -16,6 +16,8 @@ import type { Digest } from '../oci/digest.ts';
 import {
   type BlobReader,
   type BlobWriter,
+  type BuildCacheReader,
+  type BuildCacheRecord,
   type CommitResult,
   type ImageStore,
   type PruneResult,
@@ -32,10 +34,14 @@ import {
 import { Transaction } from './store-transaction.ts';
 import { type ChildrenFn, type GraphSource, manifestChildren, walkGraph } from './image-graph.ts';
 
-/** Refs as a backend holds them. `pinned`: roots without a name (entries other tools wrote); kept, never pruned. */
+/**
+ * Refs as a backend holds them. `pinned`: roots without a name (entries other tools wrote); kept, never pruned.
+ * `cache`: the build cache records by key (committed with the refs, so a backend keeps them together).
+ */
 export interface RefTable {
   named: Map<string, Descriptor>;
   pinned: Descriptor[];
+  cache: Map<Digest, BuildCacheRecord>;
 }
 
 /** A transaction's private area for verified, not yet visible blobs. */
@@ -51,6 +57,8 @@ export interface RefChanges {
   staging: Staging | undefined;
   /** name -> new target, or null to delete. */
   refs: Map<string, Descriptor | null>;
+  /** Build cache record key -> new record, or null to delete. Applied with `refs`, all or nothing. */
+  cache: Map<Digest, BuildCacheRecord | null>;
 }
 
 /** The mechanism a backend provides. Digests given to a driver are always parsed; descriptors always validated. */
@@ -66,7 +74,7 @@ export interface StoreDriver {
   openStaging(): Promise<Staging>;
   /** Runs `fn` holding the store-wide write lock, with the refs read under it. */
   exclusive<T>(fn: (refs: RefTable) => Promise<T>): Promise<T>;
-  /** Inside `exclusive`: publishes `publish` from staging, then applies `refs`, all or nothing (crash included). */
+  /** Inside `exclusive`: publishes `publish` from staging, then applies `refs` and `cache`, all or nothing (crash included). */
   apply(changes: RefChanges): Promise<void>;
   /**
    * Inside `exclusive`: removes what crashed writers left (temp files, staging of dead processes) and undoes a
@@ -86,6 +94,7 @@ export interface StoreOptions {
 export class CoreImageStore implements ImageStore {
   readonly blobs: BlobReader & BlobWriter;
   readonly refs: RefStore;
+  readonly cache: BuildCacheReader;
   readonly #driver: StoreDriver;
   readonly #children: ChildrenFn;
   #closed = false;
@@ -129,13 +138,17 @@ export class CoreImageStore implements ImageStore {
         return result.refs[0].previous !== undefined;
       },
     };
+    this.cache = {
+      get: async (key) => (await this.#live().readRefs()).cache.get(toDigest(key)),
+      list: async () => [...(await this.#live().readRefs()).cache.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    };
   }
 
   /** Finishes what crashed writers left (the factories call this when opening). */
   async recover(): Promise<void> {
     const driver = this.#live();
     if (!driver.recover || !(await driver.needsRecovery?.())) return;
-    await driver.exclusive((refs) => driver.recover!(() => this.#reachable(refs)));
+    await driver.exclusive((table) => driver.recover!(async () => withCacheLayers(await this.#reachable(table), table)));
   }
 
   begin(): StoreTransaction {
@@ -150,15 +163,16 @@ export class CoreImageStore implements ImageStore {
     if (tx.state !== 'open') throw new WasmboxError('FailedPrecondition', `transaction is ${tx.state}`);
     let committed = false;
     try {
-      const { staged, staging, refChanges } = await tx.startCommit();
+      const { staged, staging, refChanges, cacheChanges } = await tx.startCommit();
       const result = await driver.exclusive(async (table) => {
         const source = overlaySource(driver, staged, staging);
         for (const [name, descriptor] of refChanges) {
           if (descriptor) await this.#checkComplete(name, descriptor, source);
         }
+        for (const record of cacheChanges.values()) await this.#checkCacheLayer(record, source);
         const publish: Digest[] = [];
         for (const digest of staged.keys()) if ((await driver.blobSize(digest)) === undefined) publish.push(digest);
-        await driver.apply({ publish, staging, refs: refChanges });
+        await driver.apply({ publish, staging, refs: refChanges, cache: cacheChanges });
         const refs = [...refChanges].map(([name, current]) => ({ name, previous: table.named.get(name), current: current ?? undefined }));
         return { added: publish, refs };
       });
@@ -188,13 +202,17 @@ export class CoreImageStore implements ImageStore {
 
   async prune(): Promise<PruneResult> {
     const driver = this.#live();
-    return driver.exclusive(async (refs) => {
-      const reachable = await this.#reachable(refs);
-      if (driver.recover) await driver.recover(async () => reachable);
+    return driver.exclusive(async (table) => {
+      const reachable = await this.#reachable(table);
+      if (driver.recover) await driver.recover(async () => withCacheLayers(reachable, table));
+      // Records first, then blobs: a crash in between leaves unreferenced blobs (the next prune's), never a record
+      // pointing at a deleted blob.
+      const dropped = [...table.cache.values()].filter((r) => !reachable.has(r.layer.digest)).map((r) => r.key).sort();
+      if (dropped.length > 0) await driver.apply({ publish: [], staging: undefined, refs: new Map(), cache: new Map(dropped.map((k) => [k, null])) });
       const blobs = await driver.listBlobs();
       const deleted = [...blobs.keys()].filter((d) => !reachable.has(d)).sort();
       await driver.deleteBlobs(deleted);
-      return { deleted, bytes: deleted.reduce((sum, d) => sum + (blobs.get(d) ?? 0), 0) };
+      return { deleted, bytes: deleted.reduce((sum, d) => sum + (blobs.get(d) ?? 0), 0), cacheRecords: dropped };
     });
   }
 
@@ -206,10 +224,10 @@ export class CoreImageStore implements ImageStore {
       if (!descriptor) throw new WasmboxError('NotFound', `image ${name} not found`, { data: { name } });
       const source: GraphSource = { size: (d) => driver.blobSize(d), read: (d) => driver.readBlob(d) };
       const own = await walkGraph([descriptor], source, this.#children);
-      const rest: RefTable = { named: new Map(table.named), pinned: table.pinned };
+      const rest: RefTable = { named: new Map(table.named), pinned: table.pinned, cache: table.cache };
       rest.named.delete(name);
-      const keep = await this.#reachable(rest);
-      await driver.apply({ publish: [], staging: undefined, refs: new Map([[name, null]]) });
+      const keep = withCacheLayers(await this.#reachable(rest), table);
+      await driver.apply({ publish: [], staging: undefined, refs: new Map([[name, null]]), cache: new Map() });
       const sizes = await driver.listBlobs();
       const deleted = [...own].filter((d) => !keep.has(d) && sizes.has(d)).sort();
       await driver.deleteBlobs(deleted);
@@ -235,6 +253,16 @@ export class CoreImageStore implements ImageStore {
     return walkGraph([...table.named.values(), ...table.pinned], source, this.#children);
   }
 
+  /** A build cache record may only point at a layer that is there, with its size. */
+  async #checkCacheLayer(record: BuildCacheRecord, source: GraphSource): Promise<void> {
+    const { layer, key } = record;
+    const size = await source.size(layer.digest);
+    if (size !== layer.size) {
+      const problem = size === undefined ? 'is missing' : `is ${size} bytes, its descriptor says ${layer.size}`;
+      throw new WasmboxError('FailedPrecondition', `build cache record ${key}: layer ${layer.digest} ${problem}`, { data: { key, digest: layer.digest } });
+    }
+  }
+
   /** A ref may only point at a complete image: see the module doc of blob-store.ts. */
   async #checkComplete(name: string, root: Descriptor, source: GraphSource): Promise<void> {
     await walkGraph([root], source, this.#children, (node, parent, size) => {
@@ -250,6 +278,13 @@ export class CoreImageStore implements ImageStore {
       }
     });
   }
+}
+
+/** `reachable` plus the layers build cache records keep alive. */
+function withCacheLayers(reachable: Set<Digest>, table: RefTable): Set<Digest> {
+  const out = new Set(reachable);
+  for (const record of table.cache.values()) out.add(record.layer.digest);
+  return out;
 }
 
 function overlaySource(driver: StoreDriver, staged: Map<Digest, number>, staging: Staging | undefined): GraphSource {

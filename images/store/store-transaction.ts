@@ -1,12 +1,24 @@
 /**
  * store store-transaction: the staged import behind `ImageStore.begin()` (lifecycle in blob-store.ts). It owns a
  * staging area opened on the first blob that is not already published, one staging write per digest however many
- * puts race for it, and the recorded ref changes; `CoreImageStore.commit` takes them over under the store's lock.
+ * puts race for it, and the recorded ref and build cache changes; `CoreImageStore.commit` takes them over under the
+ * store's lock.
  */
 import { WasmboxError } from '../../shared/errors.ts';
 import type { Descriptor } from '../oci/descriptor.ts';
 import type { Digest } from '../oci/digest.ts';
-import { type BlobInfo, lookupName, notFound, parseDescriptor, type StoreTransaction, toDigest, validateRefName, verifyBlob } from './blob-store.ts';
+import {
+  type BlobInfo,
+  type BuildCacheRecord,
+  lookupName,
+  notFound,
+  parseCacheRecord,
+  parseDescriptor,
+  type StoreTransaction,
+  toDigest,
+  validateRefName,
+  verifyBlob,
+} from './blob-store.ts';
 import type { CoreImageStore, Staging, StoreDriver } from './store-core.ts';
 
 export class Transaction implements StoreTransaction {
@@ -18,6 +30,7 @@ export class Transaction implements StoreTransaction {
   readonly #staging = new Map<Digest, Promise<void>>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #refs = new Map<string, Descriptor | null>();
+  readonly #cache = new Map<Digest, BuildCacheRecord>();
   #area: Promise<Staging> | undefined;
 
   constructor(
@@ -65,6 +78,12 @@ export class Transaction implements StoreTransaction {
     this.#refs.set(lookupName(name), null);
   }
 
+  setCacheRecord(record: BuildCacheRecord): void {
+    this.#open();
+    const clean = parseCacheRecord(record);
+    this.#cache.set(clean.key, clean);
+  }
+
   async abort(): Promise<void> {
     if (this.#state === 'committed' || this.#state === 'aborted') return;
     this.#state = 'aborted';
@@ -72,12 +91,17 @@ export class Transaction implements StoreTransaction {
   }
 
   /** Called by the store: waits for puts in flight, freezes the transaction and hands over what it staged. */
-  async startCommit(): Promise<{ staged: Map<Digest, number>; staging: Staging | undefined; refChanges: Map<string, Descriptor | null> }> {
+  async startCommit(): Promise<{
+    staged: Map<Digest, number>;
+    staging: Staging | undefined;
+    refChanges: Map<string, Descriptor | null>;
+    cacheChanges: Map<Digest, BuildCacheRecord>;
+  }> {
     this.#open();
     this.#state = 'committing';
     // A put that failed was reported to its caller; if a ref needs that blob, the completeness check says so.
     await Promise.allSettled([...this.#pending]);
-    return { staged: this.#staged, staging: await this.#area, refChanges: this.#refs };
+    return { staged: this.#staged, staging: await this.#area, refChanges: this.#refs, cacheChanges: this.#cache };
   }
 
   /** Called by the store after a successful commit: drops the staging area (published blobs were moved out). */

@@ -1,6 +1,8 @@
 /**
- * cli build-command: `wasmbox build [-t NAME:TAG]... [-f Dockerfile] [--build-arg K=V]... CONTEXT` builds into the
- * store at `$WASMBOX_HOME/store` (images/build/builder.ts: one transaction, so a failed build changes nothing).
+ * cli build-command: `wasmbox build [-t NAME:TAG]... [-f Dockerfile] [--build-arg K=V]... [--no-cache] CONTEXT` builds
+ * into the store at `$WASMBOX_HOME/store` (images/build/builder.ts: one transaction, so a failed build changes nothing).
+ * Layers of unchanged steps come from the build cache kept in that store (` ---> Using cache`, no RUN container);
+ * `--no-cache` builds every step again.
  * RUN steps run in containers of this engine; their output is shown. SOURCE_DATE_EPOCH (seconds) sets the image
  * times and the mtime ceiling, default 0, so a context builds to the same digest every time.
  * Progress on stderr (`Step 1/3 : FROM scratch`), the image ID on stdout as `docker build -q` prints it last.
@@ -22,6 +24,8 @@ export interface BuildCommandOptions {
   file?: string;
   /** `K=V` (or `K` to take the value from the environment, as docker). */
   buildArgs: string[];
+  /** docker build --no-cache: reuse no cached layer (the new results are still cached). */
+  noCache?: boolean;
 }
 
 export interface BuildCommandIo {
@@ -73,6 +77,7 @@ export async function buildCommand(contextDir: string, options: BuildCommandOpti
       tags: options.tag ?? [],
       buildArgs,
       sourceDateEpoch,
+      noCache: options.noCache ?? false,
       log: (line) => io.stderr.write(`${line}\n`),
     });
     io.stdout.write(`${result.id}\n`);

@@ -59,8 +59,10 @@ function buildProgram(): Command {
     .option('-t, --tag <name:tag>', 'name the image (repeatable)', collect((t: string) => t), [])
     .option('-f, --file <path>', 'the Dockerfile (default: CONTEXT/Dockerfile)')
     .option('--build-arg <KEY=VALUE>', 'set a build-time ARG (repeatable)', collect((t: string) => t), [])
+    .option('--no-cache', 'use no cached layer: build every step again')
     .action(async (context: string, options) => {
-      process.exitCode = await buildCommand(context, { tag: options.tag, file: options.file, buildArgs: options.buildArg });
+      // commander turns --no-cache into `cache: false`
+      process.exitCode = await buildCommand(context, { tag: options.tag, file: options.file, buildArgs: options.buildArg, noCache: options.cache === false });
     });
 
   program

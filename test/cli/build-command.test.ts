@@ -53,6 +53,21 @@ describe('buildCommand', () => {
     }
   });
 
+  it('a rebuild takes every layer from the build cache (no RUN output); noCache runs every step again', async () => {
+    const first = io();
+    expect(await buildCommand(ctx, { tag: ['cli-cached:1'], buildArgs: ['NAME=y'] }, first.io)).toBe(0);
+    const again = io();
+    expect(await buildCommand(ctx, { tag: ['cli-cached:1'], buildArgs: ['NAME=y'] }, again.io)).toBe(0);
+    expect(again.out.stderr.match(/ ---> Using cache/g)).toHaveLength(2); // the COPY and the RUN
+    expect(again.out.stderr).not.toContain('hello from wasm');
+    expect(again.out.stdout).toBe(first.out.stdout);
+    const fresh = io();
+    expect(await buildCommand(ctx, { tag: ['cli-cached:1'], buildArgs: ['NAME=y'], noCache: true }, fresh.io)).toBe(0);
+    expect(fresh.out.stderr).not.toContain('Using cache');
+    expect(fresh.out.stderr).toContain('hello from wasm');
+    expect(fresh.out.stdout).toBe(first.out.stdout);
+  });
+
   it('fails with exit 1 naming the line', async () => {
     const { out, io: streams } = io();
     expect(await buildCommand(ctx, { file: join(ctx, 'Bad.dockerfile'), buildArgs: [] }, streams)).toBe(1);
