@@ -11,14 +11,15 @@ export const MISSING_TOOLCHAIN =
   'install the WASI C toolchain: apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32';
 
 /**
- * Compiles `src` (relative to `cwd`, so `__FILE__` is short) to `out`. Writes a temporary file and renames it, so an
- * interrupted build never leaves a fresh-looking broken output. Rejects with the compiler's output, plus a toolchain
- * hint when the failure looks like a missing package.
+ * Compiles `src` (relative to `cwd`, so `__FILE__` is short; or several sources linked into one program) to `out`.
+ * `args` are extra compiler and linker flags after the common ones (defines, emulation libraries). Writes a temporary
+ * file and renames it, so an interrupted build never leaves a fresh-looking broken output. Rejects with the
+ * compiler's output, plus a toolchain hint when the failure looks like a missing package.
  */
-export async function compileWasi(src, out, { cwd }) {
+export async function compileWasi(src, out, { cwd, args = [] }) {
   const tmp = `${out}.${process.pid}.tmp`;
   try {
-    await run(CLANG, [...CFLAGS, '-o', tmp, src], cwd);
+    await run(CLANG, [...CFLAGS, ...args, '-o', tmp, ...[src].flat()], cwd);
     await rename(tmp, out);
   } finally {
     await rm(tmp, { force: true });
