@@ -29,7 +29,7 @@ import { parseIndex } from '../oci/image-index.ts';
 import { parseManifestOrIndex } from '../oci/manifest-or-index.ts';
 import { isImageConfigMediaType, isIndexMediaType, isManifestMediaType, MEDIA_TYPE } from '../oci/media-types.ts';
 import { parseReference, referenceString, withDefaultTag } from '../oci/reference.ts';
-import type { LayerLimits } from '../layer/read-layer.ts';
+import type { LayerLimits, ReadLayerResult } from '../layer/read-layer.ts';
 import { inTransaction, type ImageStore } from '../store/blob-store.ts';
 import { ArchiveFormatError, checkedName, readArchive, type ArchiveFiles, type ArchiveLimits } from './archive-files.ts';
 import { untaggedRefName } from './image-names.ts';
@@ -49,6 +49,12 @@ export interface LoadResult {
 export interface LoadOptions extends ArchiveLimits {
   /** Limits for each layer (read to check its diff_id and its names). */
   layer?: LayerLimits;
+  /**
+   * Called once per distinct layer the load reads (to check it), with what reading it gave (the uncompressed tar and
+   * its entries), so a caller can keep that work (the engine unpacks layers from it). Called before the commit: the
+   * load may still fail after it.
+   */
+  onLayer?: (digest: Digest, layer: ReadLayerResult) => Promise<void> | void;
 }
 
 /** The images of a checked archive (their blobs are staged in the load's transaction). */
@@ -67,7 +73,7 @@ export async function loadArchive(store: ImageStore, bytes: Uint8Array, options:
 
   const loaded: LoadedImage[] = [];
   await inTransaction(store, async (tx) => {
-    const roots = await plan(files, new BlobStager(tx), options);
+    const roots = await plan(files, new BlobStager(tx, options.onLayer), options);
     for (const { descriptor, names } of roots) {
       const root: Descriptor = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
       if (descriptor.platform) root.platform = descriptor.platform;

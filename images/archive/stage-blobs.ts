@@ -8,7 +8,7 @@
 import { isWasmboxError } from '../../shared/errors.ts';
 import type { Descriptor } from '../oci/descriptor.ts';
 import { sha256Digest, type Digest } from '../oci/digest.ts';
-import { readLayer, type LayerLimits } from '../layer/read-layer.ts';
+import { readLayer, type LayerLimits, type ReadLayerResult } from '../layer/read-layer.ts';
 import { digestMismatchOf, type StoreTransaction } from '../store/blob-store.ts';
 import { ArchiveFormatError } from './archive-files.ts';
 
@@ -20,7 +20,11 @@ export class BlobStager {
   /** diff_ids by layer member, computed once however many images share a layer. */
   readonly #diffIds = new Map<Uint8Array, Promise<Digest>>();
 
-  constructor(private readonly tx: StoreTransaction) {}
+  /** `onLayer`: see `LoadOptions.onLayer` (load-archive.ts). */
+  constructor(
+    private readonly tx: StoreTransaction,
+    private readonly onLayer?: (digest: Digest, layer: ReadLayerResult) => Promise<void> | void,
+  ) {}
 
   /** The bytes of an already staged blob. */
   staged(digest: Digest): Uint8Array | undefined {
@@ -79,6 +83,10 @@ export class BlobStager {
     } catch (error) {
       if (isWasmboxError(error)) throw new ArchiveFormatError(`${where}: ${error.message}`, { cause: error, tooLarge: error.kind === 'ResourceExhausted' });
       throw error;
+    }
+    if (this.onLayer) {
+      const staged = await digest.catch(() => undefined); // a failed staging is reported by the caller
+      if (staged !== undefined) await this.onLayer(staged, layer);
     }
     return layer.compression === 'none' ? digest : sha256Digest(layer.tar);
   }

@@ -14,9 +14,8 @@ import { ImageBuilder } from '../../images/build/builder.ts';
 import { directoryContext } from '../../images/build/context.node.ts';
 import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
 import { EngineStepRunner } from '../engine/build-step-runner.ts';
-import { createEngine } from '../platform/entry.node.ts';
+import { createEngine, defaultLayersDir, defaultStoreDir } from '../platform/entry.node.ts';
 import { EXIT_WASMBOX_ERROR } from './exit-code.ts';
-import { storeDir } from './image-commands.ts';
 
 export interface BuildCommandOptions {
   tag?: string[];
@@ -66,8 +65,8 @@ export async function buildCommand(contextDir: string, options: BuildCommandOpti
     return fail(`failed to read Dockerfile ${shown}`, EXIT_WASMBOX_ERROR);
   }
 
-  const store = await openOciLayoutStore(storeDir());
-  const engine = createEngine({ store, warmWorkers: 0 });
+  const store = await openOciLayoutStore(defaultStoreDir());
+  const engine = createEngine({ store, warmWorkers: 0, layers: defaultLayersDir() });
   try {
     const runner = new EngineStepRunner(engine, { output: (chunk) => io.stderr.write(chunk) });
     const builder = new ImageBuilder({ store, stepRunner: runner });
@@ -80,6 +79,7 @@ export async function buildCommand(contextDir: string, options: BuildCommandOpti
       noCache: options.noCache ?? false,
       log: (line) => io.stderr.write(`${line}\n`),
     });
+    await engine.images.unpackLayers(result.id); // so the first `wasmbox run` of it reads no blob
     io.stdout.write(`${result.id}\n`);
     return 0;
   } catch (error) {

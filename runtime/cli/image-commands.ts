@@ -22,13 +22,9 @@ export interface Output {
   write(text: string): void;
 }
 
-export function storeDir(): string {
-  return defaultStoreDir();
-}
-
 /** The engine's image service on the CLI's store (opened on first use, closed after `fn`). */
 export async function withImages<T>(fn: (images: ImageService) => Promise<T>): Promise<T> {
-  const images = new ImageService(() => openOciLayoutStore(storeDir()), diskLayerSnapshots());
+  const images = new ImageService(() => openOciLayoutStore(defaultStoreDir()), diskLayerSnapshots());
   try {
     return await fn(images);
   } finally {

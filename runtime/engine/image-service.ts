@@ -307,22 +307,39 @@ export class ImageService {
   }
 
   /**
-   * Imports an image archive (`docker save` / OCI layout tar, plain or gzip) in one store transaction, then unpacks
-   * the layers of each wasi/wasm image it held (others are kept and named by their run error later).
+   * Imports an image archive (`docker save` / OCI layout tar, plain or gzip) in one store transaction; where unpacked
+   * layers persist (Node), each wasi/wasm image's layers are unpacked too (see `unpackLayers`).
    */
   async load(archive: Uint8Array, options: LoadOptions = {}): Promise<LoadResult> {
-    const result = await loadArchive(await this.store(), archive, options);
-    for (const image of result.loaded) {
-      let handle: ImageHandle;
-      try {
-        handle = await this.resolve(image.id);
-      } catch (error) {
-        if (isWasmboxError(error) && error.kind === 'NotRunnable') continue; // not a wasi/wasm image
-        throw error;
-      }
-      await this.lowerLayers(handle);
-    }
+    const snapshots = this.snapshots;
+    const result = await loadArchive(await this.store(), archive, {
+      ...options,
+      // The load gunzips every layer to check it: keep the result instead of gunzipping again below. Plain tars
+      // are unpacked after the commit, as hard links to their blob files.
+      onLayer: async (digest, layer) => {
+        await options.onLayer?.(digest, layer);
+        if (snapshots.persistent && layer.compression !== 'none') await snapshots.adopt(digest, layer);
+      },
+    });
+    for (const image of result.loaded) await this.unpackLayers(image.id);
     return result;
+  }
+
+  /**
+   * Unpacks the layers of the image `input` now where unpacked layers persist (Node: `$WASMBOX_HOME/layers`), as
+   * containerd unpacks on pull, so its first container start reads no blob. Elsewhere (and for an image of another
+   * platform, which never runs) nothing happens: memory goes to layers when they run.
+   */
+  async unpackLayers(input: string): Promise<void> {
+    if (!this.snapshots.persistent) return;
+    let handle: ImageHandle;
+    try {
+      handle = await this.resolve(input);
+    } catch (error) {
+      if (isWasmboxError(error) && error.kind === 'NotRunnable') return;
+      throw error;
+    }
+    await this.lowerLayers(handle);
   }
 
   /** One tar holding `names` as an OCI image layout and a Docker archive (`docker save`). */

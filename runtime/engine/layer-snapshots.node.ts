@@ -43,6 +43,7 @@ interface IndexFile {
 
 export class DiskLayerSnapshots implements LayerSnapshots {
   readonly files = new NodeLayerFiles();
+  readonly persistent = true;
 
   constructor(
     private readonly dir: string,
@@ -56,11 +57,23 @@ export class DiskLayerSnapshots implements LayerSnapshots {
 
     const bytes = await blob();
     const { entries, tar } = await unpackBlob(bytes, options.raw, this.options.limits);
+    await this.persist(layer.digest, options.raw, entries, tar, tar === bytes);
+    return (await readSnapshot(final, layer.digest, options.raw)) ?? diskLayer(join(final, 'data'), entries);
+  }
+
+  async adopt(digest: string, layer: { entries: readonly LayerEntry[]; tar: Uint8Array }): Promise<void> {
+    if (await readSnapshot(this.pathOf(digest), digest, false)) return;
+    await this.persist(digest, false, layer.entries, layer.tar, false);
+  }
+
+  /** Writes a snapshot in a temporary directory and renames it into place (see the module doc). */
+  private async persist(digest: string, raw: boolean, entries: readonly LayerEntry[], tar: Uint8Array, isBlob: boolean): Promise<void> {
+    const final = this.pathOf(digest);
     const tmp = join(this.dir, 'tmp', randomUUID());
     await mkdir(tmp, { recursive: true });
     try {
-      await this.writeData(join(tmp, 'data'), layer.digest, tar === bytes, tar);
-      const index: IndexFile = { version: INDEX_VERSION, layer: layer.digest, raw: options.raw, size: tar.byteLength, entries: [...entries] };
+      await this.writeData(join(tmp, 'data'), digest, isBlob, tar);
+      const index: IndexFile = { version: INDEX_VERSION, layer: digest, raw, size: tar.byteLength, entries: [...entries] };
       await writeDurable(join(tmp, 'index.json'), new TextEncoder().encode(JSON.stringify(index)));
       await syncDir(tmp);
       await mkdir(join(final, '..'), { recursive: true });
@@ -75,7 +88,6 @@ export class DiskLayerSnapshots implements LayerSnapshots {
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
-    return (await readSnapshot(final, layer.digest, options.raw)) ?? diskLayer(join(final, 'data'), entries);
   }
 
   async prune(keep: (digest: string) => Promise<boolean>): Promise<void> {

@@ -31,6 +31,13 @@ export interface LayerSnapshots {
    * itself (a wasm artifact's layer), not a tar. Throws LayerFormatError for a bad tar; nothing is kept then.
    */
   unpack(layer: Descriptor, blob: () => Promise<Uint8Array>, options: { raw: boolean }): Promise<UnpackedLayer>;
+  /** Unpacked layers outlive this process (disk): worth making when an image arrives, before any run. */
+  readonly persistent: boolean;
+  /**
+   * Keeps a layer another step already read (a load checks every layer): a persistent implementation stores it now
+   * so the first run does not read the blob again; others ignore it (memory is spent only on layers that run).
+   */
+  adopt(digest: string, layer: { entries: readonly LayerEntry[]; tar: Uint8Array }): Promise<void>;
   /** Drops unpacked layers whose blob digest `keep` rejects (after `image prune` removed their blobs). */
   prune(keep: (digest: string) => Promise<boolean>): Promise<void>;
   /** Reads this implementation's extents on the calling thread (absent when file data are views in memory). */
@@ -44,7 +51,13 @@ export async function unpackBlob(blob: Uint8Array, raw: boolean, limits: LayerLi
 }
 
 export class MemoryLayerSnapshots implements LayerSnapshots {
+  readonly persistent = false;
+
   constructor(private readonly limits: LayerLimits = {}) {}
+
+  async adopt(): Promise<void> {
+    // Memory goes to layers when they run, not when they arrive.
+  }
 
   async unpack(_layer: Descriptor, blob: () => Promise<Uint8Array>, options: { raw: boolean }): Promise<UnpackedLayer> {
     const { entries, tar } = await unpackBlob(await blob(), options.raw, this.limits);

@@ -2,12 +2,13 @@
  * `buildCommand` (the `wasmbox build` action, registered by main.node.ts) in-process against a store under a temporary
  * WASMBOX_HOME: progress and RUN output on stderr, the image ID on stdout, exit 1 naming the line on a failed build.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCommand } from '../../runtime/cli/build-command.ts';
 import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
+import { resolveImage } from '../../images/oci/resolve-image.ts';
 import { fixtureBytes } from '../helpers/fixtures.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'wasmbox-build-cli-'));
@@ -47,7 +48,12 @@ describe('buildCommand', () => {
     expect(out.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
     const store = await openOciLayoutStore(join(home, 'store'));
     try {
-      expect((await store.refs.list()).map((r) => r.name)).toEqual(['docker.io/library/cli-built:1']);
+      const [ref] = await store.refs.list();
+      expect(ref.name).toBe('docker.io/library/cli-built:1');
+      // its layers were unpacked for runs (a link or the tar, and the index), so the first run reads no blob
+      const { layers } = await resolveImage(store.blobs, ref.descriptor);
+      expect(layers.length).toBeGreaterThan(1);
+      for (const layer of layers) expect(existsSync(join(home, 'layers', ...layer.digest.split(':'), 'index.json'))).toBe(true);
     } finally {
       await store.close();
     }

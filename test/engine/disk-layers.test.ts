@@ -15,6 +15,7 @@ import { nodePlatform } from '../../runtime/platform/platform.node.ts';
 import type { FileExtent, LowerEntry } from '../../runtime/vfs/api.ts';
 import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
 import type { ImageStore } from '../../images/store/blob-store.ts';
+import { saveArchive } from '../../images/archive/save-archive.ts';
 import { readText } from '../helpers/run-guest.ts';
 import { buildImage, dir, file, program } from '../helpers/images.ts';
 
@@ -32,10 +33,10 @@ function fnv(bytes: Uint8Array): string {
   return hash.toString(16).padStart(16, '0');
 }
 
-function newEngine(): Engine {
-  const blobs = join(storeDir, 'blobs');
-  const layerSnapshots = new DiskLayerSnapshots(layersDir, { blobFile: (digest) => join(blobs, ...digest.split(':')) });
-  const engine = new Engine({ platform: nodePlatform(), warmWorkers: 1, store, layerSnapshots });
+function newEngine(on: { store: ImageStore; storeDir: string; layersDir: string } = { store, storeDir, layersDir }): Engine {
+  const blobs = join(on.storeDir, 'blobs');
+  const layerSnapshots = new DiskLayerSnapshots(on.layersDir, { blobFile: (digest) => join(blobs, ...digest.split(':')) });
+  const engine = new Engine({ platform: nodePlatform(), warmWorkers: 1, store: on.store, layerSnapshots });
   engines.push(engine);
   return engine;
 }
@@ -122,6 +123,26 @@ describe('layers on disk', () => {
     expect((await run(engine, [])).stdout).toBe(`size=${BIG} fnv=${fnv(big)}`);
     expect((await engine.images.layers()).blobReads).toBe(1);
     expect(statSync(gzData).size).toBeGreaterThan(1000);
+  });
+
+  it('a load unpacks the layers it brings: gzip ones from the load\'s own read, plain ones linked after the commit', async () => {
+    const archive = await saveArchive(store, ['big']);
+    const other = { storeDir: join(home, 'store2'), layersDir: join(home, 'layers2') };
+    const otherStore = await openOciLayoutStore(other.storeDir);
+    try {
+      const engine = newEngine({ store: otherStore, ...other });
+      const { loaded } = await engine.images.load(archive);
+      expect(loaded).toHaveLength(1);
+      // only the plain layer's blob was read after the load (to index it); the gzip one came from the load itself
+      expect((await engine.images.layers()).blobReads).toBe(1);
+      const handle = await engine.images.resolve('big');
+      for (const layer of handle.image.layers) {
+        expect(statSync(join(other.layersDir, ...layer.digest.split(':'), 'index.json')).isFile()).toBe(true);
+      }
+      expect((await run(engine, [])).stdout).toBe(`size=${BIG} fnv=${fnv(big)}`);
+    } finally {
+      await otherStore.close();
+    }
   });
 
   it('prune drops the snapshots of layers whose blobs are gone', async () => {
