@@ -1,4 +1,5 @@
-// Bundles the Node entry points into dist/: the CLI, the library, and the container worker.
+// Bundles the entry points into dist/: for Node the CLI, the library and the container worker; for browsers the SDK
+// (dist/browser/wasmbox.js, the package's `browser` export) and its container worker (dist/browser/worker.js).
 // One bundle per entry so a worker starts by loading one file (no TypeScript loader at run time).
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
@@ -23,6 +24,19 @@ export async function buildAll({ quiet = false } = {}) {
       banner: { js: '#!/usr/bin/env node\n' + common.banner.js } }),
     build({ ...common, entryPoints: { index: 'runtime/platform/entry.node.ts' }, outdir: 'dist' }),
     build({ ...common, entryPoints: { worker: 'runtime/process/worker.node.ts' }, outdir: 'dist' }),
+    build({
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: ['chrome110', 'firefox115', 'safari16.4'], // module workers everywhere cross-origin isolation exists
+      sourcemap: 'linked',
+      logLevel: quiet ? 'error' : 'warning',
+      define: { __WASMBOX_BUNDLE__: 'true' },
+      minifySyntax: true, // drops the from-source worker URL, which an app's bundler would otherwise try to resolve
+      entryPoints: { wasmbox: 'runtime/platform/entry.browser.ts', worker: 'runtime/process/worker.browser.ts' },
+      outdir: 'dist/browser',
+    }),
   ]);
   chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
 }

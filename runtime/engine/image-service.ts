@@ -308,11 +308,13 @@ export class ImageService {
 
   /**
    * Imports an image archive (`docker save` / OCI layout tar, plain or gzip) in one store transaction; where unpacked
-   * layers persist (Node), each wasi/wasm image's layers are unpacked too (see `unpackLayers`).
+   * layers persist (Node), each wasi/wasm image's layers are unpacked too (see `unpackLayers`). The archive is its
+   * bytes, a Blob (a `File` from an input or a drop), or a URL to fetch (an HTTP error is NotFound/Unavailable).
    */
-  async load(archive: Uint8Array, options: LoadOptions = {}): Promise<LoadResult> {
+  async load(archive: Uint8Array | Blob | URL, options: LoadOptions = {}): Promise<LoadResult> {
+    const bytes = await archiveBytes(archive);
     const snapshots = this.snapshots;
-    const result = await loadArchive(await this.store(), archive, {
+    const result = await loadArchive(await this.store(), bytes, {
       ...options,
       // The load gunzips every layer to check it: keep the result instead of gunzipping again below. Plain tars
       // are unpacked after the commit, as hard links to their blob files.
@@ -423,6 +425,24 @@ export class ImageService {
     const image = await resolveImage(store.blobs, root, options);
     return { input, refName, reference, root, image, id: root.digest, configDigest: image.manifest.config.digest };
   }
+}
+
+async function archiveBytes(archive: Uint8Array | Blob | URL): Promise<Uint8Array> {
+  if (archive instanceof Uint8Array) return archive;
+  if (archive instanceof URL) {
+    let response: Response;
+    try {
+      response = await fetch(archive);
+    } catch (cause) {
+      throw new WasmboxError('Unavailable', `cannot fetch ${archive.href}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    if (!response.ok) {
+      throw new WasmboxError(response.status === 404 ? 'NotFound' : 'Unavailable', `cannot fetch ${archive.href}: HTTP ${response.status} ${response.statusText}`);
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  if (typeof Blob === 'function' && archive instanceof Blob) return new Uint8Array(await archive.arrayBuffer());
+  throw new WasmboxError('InvalidArgument', 'load takes the archive as a Uint8Array, a Blob (File) or a URL');
 }
 
 /** A ref name as a reference, when it is one (untagged `sha256:` names and foreign names are not). */

@@ -11,9 +11,9 @@ import type { Platform, WorkerHandle } from './platform.ts';
 
 export interface BrowserPlatformOptions {
   /**
-   * The container worker script (a module worker bundling runtime/process/worker.browser.ts). Default: that source
-   * file next to this one, which dev servers (vite, vitest browser mode) compile on the fly; a bundled app passes the
-   * URL of its worker bundle.
+   * The container worker script (a module worker bundling runtime/process/worker.browser.ts). Default: the SDK
+   * bundle's `worker.js` next to it (dist/browser/), or from sources the .ts file, which dev servers (vite, vitest
+   * browser mode) compile on the fly.
    */
   workerUrl?: string | URL;
   /**
@@ -23,8 +23,20 @@ export interface BrowserPlatformOptions {
   sharedMemory?: boolean;
 }
 
+/** Set by the SDK bundle (scripts/build.mjs): the worker bundle then sits next to it as `worker.js`. */
+declare const __WASMBOX_BUNDLE__: boolean | undefined;
+
+/**
+ * Both URLs are written as literal `new URL('…', import.meta.url)` so an app's bundler (vite, webpack) sees the
+ * worker file and ships it.
+ */
+function defaultWorkerUrl(): URL {
+  if (typeof __WASMBOX_BUNDLE__ !== 'undefined') return new URL('./worker.js', import.meta.url);
+  return new URL('../process/worker.browser.ts', import.meta.url);
+}
+
 export function browserPlatform(options: BrowserPlatformOptions = {}): Platform {
-  const workerUrl = options.workerUrl ?? new URL('../process/worker.browser.ts', import.meta.url);
+  const workerUrl = options.workerUrl ?? defaultWorkerUrl();
   const sharedMemory = options.sharedMemory ?? (globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function');
   return { name: 'browser', hostDirs: false, sharedMemory, spawnWorker: () => spawnWebWorker(workerUrl) };
 }

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readText } from '../helpers/streams.ts';
 import { createEngine, deleteIdbStore, openIdbStore, storeName } from '../../runtime/platform/entry.browser.ts';
 import { storeHelloImage } from '../../images/archive/test-kit.ts';
+import { saveArchive } from '../../images/archive/save-archive.ts';
+import { createMemoryStore } from '../../images/store/memory-store.ts';
 import helloUrl from '../../.cache/fixtures/hello.wasm?url';
 
 const DB = `wasmbox-test-images-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -44,6 +46,29 @@ describe('images in Chromium (IndexedDB store)', () => {
       expect(out).toBe('hello from wasm\n');
     } finally {
       await second.close();
+    }
+  });
+
+  it('loads an image from a dropped File (Blob) and from a URL, then runs it', async () => {
+    const wasm = new Uint8Array(await (await fetch(helloUrl)).arrayBuffer());
+    const source = createMemoryStore();
+    await storeHelloImage(source, [storeName('dropped:1')], { wasm, gzip: true });
+    const tar = await saveArchive(source, ['dropped:1']);
+    const engine = createEngine({ warmWorkers: 0, store: createMemoryStore() });
+    try {
+      const file = new File([tar as Uint8Array<ArrayBuffer>], 'dropped.tar', { type: 'application/x-tar' });
+      expect((await engine.images.load(file)).loaded).toEqual([expect.objectContaining({ name: 'docker.io/library/dropped:1' })]);
+      const proc = await engine.run({ image: 'dropped:1' });
+      expect(await readText(proc.stdout)).toBe('hello from wasm\n');
+      const url = URL.createObjectURL(file);
+      try {
+        expect((await engine.images.load(new URL(url))).loaded).toHaveLength(1);
+      } finally {
+        URL.revokeObjectURL(url);
+      }
+      await expect(engine.images.load(new URL('/no/such/image.tar', location.href))).rejects.toThrow(/HTTP 404/);
+    } finally {
+      await engine.close();
     }
   });
 
