@@ -21,6 +21,7 @@ import { ImageService, type StoreSource } from './image-service.ts';
 import { ImageRunner, locateExecutable, readLowerFile } from './image-run.ts';
 import type { LowerEntry } from '../vfs/api.ts';
 import type { LayerSnapshots } from './layer-snapshots.ts';
+import { ContainerService, type LaunchedContainer } from './containers.ts';
 
 /** One build step's container (`runBuildStep`): the program named by argv[0] in `lowers`, run over them. */
 export interface BuildStepRun {
@@ -36,6 +37,7 @@ export interface BuildStepRun {
 }
 
 export type { RunOptions } from './run-options.ts';
+export { Container, ContainerService, type ContainerSummary, type ContainerState, type ContainerRunOptions, type LogChunk } from './containers.ts';
 export type { ContainerProcess } from '../process/container-process.ts';
 export type { ExitStatus, ExitReason } from '../process/exit-status.ts';
 export { ImageService, storeName, type ImageHandle, type ImageSummary, type ImageInspect, type ImageHistoryItem, type StoreSource } from './image-service.ts';
@@ -63,6 +65,8 @@ export class Engine {
   private closed = false;
   /** The engine's images: resolve names, list, layers as lower trees. */
   readonly images: ImageService;
+  /** Containers as Docker shows them: named, listed, logged, killed, removed (containers.ts). */
+  readonly containers: ContainerService;
 
   constructor(private readonly options: EngineOptions) {
     this.warmWorkers = options.warmWorkers ?? 2;
@@ -70,6 +74,7 @@ export class Engine {
     this.workers = new WorkerPool(options.platform, { maxIdle: this.warmWorkers });
     this.images = new ImageService(options.store ?? noStore, options.layerSnapshots);
     this.imageRunner = new ImageRunner(this.images);
+    this.containers = new ContainerService((options) => this.launch(options, true));
   }
 
   /**
@@ -91,6 +96,11 @@ export class Engine {
    * With `image`, the container's writes go to its own upper layer; the image's layers are shared and never change.
    */
   async run(options: RunOptions): Promise<ContainerProcess> {
+    return (await this.launch(options, false)).proc;
+  }
+
+  /** `run`, keeping what the containers service needs: the layers, argv and (with `captureUpper`) the changes. */
+  private async launch(options: RunOptions, captureUpper: boolean): Promise<LaunchedContainer> {
     if (this.closed) throw new WasmboxError('FailedPrecondition', 'engine is closed');
     let lowers: ResolvedRun['fs']['lowers'] = [];
     if (options.image !== undefined) {
@@ -110,7 +120,7 @@ export class Engine {
     } else if (options.entrypoint !== undefined) {
       throw new WasmboxError('InvalidArgument', 'entrypoint is only for runs from an image');
     }
-    return this.start(options, lowers, false);
+    return { ...(await this.start(options, lowers, captureUpper)), lowers };
   }
 
   /**
@@ -125,10 +135,10 @@ export class Engine {
     const wasm = readLowerFile(step.lowers, path, label);
     const options: RunOptions = { wasm, name: path, argv0: step.argv[0], args: step.argv.slice(1), env: step.env, workdir: step.workdir };
     if (step.limits) options.limits = step.limits;
-    return this.start(options, step.lowers, true);
+    return (await this.start(options, step.lowers, true)).proc;
   }
 
-  private async start(options: RunOptions, lowers: LowerEntry[], captureUpper: boolean): Promise<ContainerProcess> {
+  private async start(options: RunOptions, lowers: LowerEntry[], captureUpper: boolean): Promise<{ proc: ContainerProcess; argv: string[] }> {
     const resolved = resolveRunOptions(options, { hostDirs: this.options.platform.hostDirs });
     resolved.fs.lowers = lowers;
     if (this.channels === null && resolved.stdin === 'pipe' && resolved.stdinData === null) {
@@ -160,7 +170,7 @@ export class Engine {
       trace: resolved.trace,
       captureUpper,
     });
-    return proc;
+    return { proc, argv: resolved.args };
   }
 
   /** Terminates idle workers. Running processes keep running until they end or are killed. */

@@ -11,6 +11,7 @@ export { Engine } from '../engine/engine.ts';
 export type { EngineOptions, RunOptions, ContainerProcess, ExitStatus, ExitReason } from '../engine/engine.ts';
 export { ImageService, storeName, type ImageHandle, type ImageSummary, type ImageInspect, type ImageHistoryItem, type StoreSource } from '../engine/engine.ts';
 export type { RunLimits } from '../engine/run-options.ts';
+export type { Container, ContainerService, ContainerSummary, ContainerState, ContainerRunOptions, LogChunk } from '../engine/engine.ts';
 export type { MountSpec, MountSource } from '../vfs/api.ts';
 export { WasmboxError, isWasmboxError, type ErrorKind } from '../../shared/errors.ts';
 export { openIdbStore, deleteIdbStore, idbAvailable, type IdbStoreOptions } from '../../images/store/idb-store.browser.ts';
