@@ -9,12 +9,12 @@ import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createEngine } from '../platform/entry.node.ts';
 import { WasmboxError } from '../../shared/errors.ts';
-import type { MountSpec } from '../vfs/api.ts';
+import type { RunMount } from '../engine/run-options.ts';
 import { EXIT_INTERRUPTED } from './exit-code.ts';
 
 export interface RunCommandOptions {
   env: string[];
-  volume: MountSpec[];
+  volume: RunMount[];
   workdir?: string;
   memory?: number;
   timeout?: number;

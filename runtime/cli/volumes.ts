@@ -1,17 +1,16 @@
 /**
  * cli volumes: parses `-v SOURCE:TARGET[:ro|:rw]` as Docker does. SOURCE is a host path when it contains a `/`
- * or starts with `.` or `~`; otherwise it names a volume, kept as a directory under the data dir
- * (`$WASMBOX_HOME/volumes/NAME/_data`, like Docker's), created on first use.
+ * or starts with `.` or `~`; otherwise it names a volume (engine.volumes: a directory
+ * `$WASMBOX_HOME/volumes/NAME/_data`, like Docker's), created on first use.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { MountSpec } from '../vfs/api.ts';
-import { wasmboxHome } from '../platform/entry.node.ts';
+import type { RunMount } from '../engine/run-options.ts';
+import { checkVolumeName } from '../engine/volumes.ts';
 
-const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export function parseVolume(spec: string): MountSpec {
+export function parseVolume(spec: string): RunMount {
   const parts = spec.split(':');
   let mode: string | undefined;
   if (parts.length === 3) mode = parts.pop();
@@ -31,10 +30,8 @@ export function parseVolume(spec: string): MountSpec {
     if (!stat.isDirectory()) throw new Error(`bind mount source ${hostPath} is not a directory`);
     return { target, source: { kind: 'host', hostPath }, readonly };
   }
-  if (!VOLUME_NAME.test(source)) throw new Error(`invalid volume name "${source}"`);
-  const hostPath = join(wasmboxHome(), 'volumes', source, '_data');
-  mkdirSync(hostPath, { recursive: true });
-  return { target, source: { kind: 'host', hostPath }, readonly };
+  checkVolumeName(source);
+  return { target, source: { kind: 'volume', name: source }, readonly };
 }
 
 function isHostPath(source: string): boolean {

@@ -16,12 +16,14 @@ import { ChannelPool } from '../process/channel-pool.ts';
 import { WorkerPool } from '../process/worker-pool.ts';
 import { WasmboxError } from '../../shared/errors.ts';
 import { ModuleCache } from './module-cache.ts';
-import { resolveRunOptions, type ResolvedRun, type RunLimits, type RunOptions } from './run-options.ts';
+import { resolveRunOptions, type ResolvedRun, type RunLimits, type RunMount, type RunOptions } from './run-options.ts';
 import { ImageService, type StoreSource } from './image-service.ts';
 import { ImageRunner, locateExecutable, readLowerFile } from './image-run.ts';
 import type { LowerEntry } from '../vfs/api.ts';
 import type { LayerSnapshots } from './layer-snapshots.ts';
 import { ContainerService, type LaunchedContainer } from './containers.ts';
+import { VolumeService, type VolumeBackend } from './volumes.ts';
+import type { MountChanges } from '../process/protocol.ts';
 
 /** One build step's container (`runBuildStep`): the program named by argv[0] in `lowers`, run over them. */
 export interface BuildStepRun {
@@ -53,6 +55,8 @@ export interface EngineOptions {
   store?: StoreSource;
   /** Where image layers are unpacked (default: in memory). The Node entry keeps them on disk. */
   layerSnapshots?: LayerSnapshots;
+  /** Where named volumes live (Node: host directories; browser: IndexedDB). Without it, volumes are NotImplemented. */
+  volumes?: VolumeBackend;
 }
 
 export class Engine {
@@ -67,6 +71,8 @@ export class Engine {
   readonly images: ImageService;
   /** Containers as Docker shows them: named, listed, logged, killed, removed (containers.ts). */
   readonly containers: ContainerService;
+  /** Named volumes (volumes.ts): host directories in Node, IndexedDB in the browser. */
+  readonly volumes: VolumeService;
 
   constructor(private readonly options: EngineOptions) {
     this.warmWorkers = options.warmWorkers ?? 2;
@@ -75,6 +81,7 @@ export class Engine {
     this.images = new ImageService(options.store ?? noStore, options.layerSnapshots);
     this.imageRunner = new ImageRunner(this.images);
     this.containers = new ContainerService((options) => this.launch(options, true));
+    this.volumes = new VolumeService(options.volumes ?? null);
   }
 
   /**
@@ -139,6 +146,45 @@ export class Engine {
   }
 
   private async start(options: RunOptions, lowers: LowerEntry[], captureUpper: boolean): Promise<{ proc: ContainerProcess; argv: string[] }> {
+    const volumes = await this.attachVolumes(options.mounts ?? []);
+    try {
+      const started = await this.startAttached({ ...options, mounts: volumes.mounts }, lowers, captureUpper);
+      const { proc } = started;
+      // A volume's changes are saved before the caller learns the container ended (a page may reload right then).
+      const saved = proc.mountChanges.then((changes) => volumes.release(changes));
+      const exited = Promise.all([proc.exited, saved]).then(([status]) => status);
+      return { ...started, proc: { ...proc, exited } };
+    } catch (error) {
+      await volumes.release([]);
+      throw error;
+    }
+  }
+
+  /** Named volumes in `mounts` replaced by what the platform mounts; `release` saves their changes after the run. */
+  private async attachVolumes(mounts: RunMount[]): Promise<{ mounts: RunMount[]; release(changes: MountChanges[]): Promise<void> }> {
+    const releases: Array<{ target: string; release(upper: LowerEntry<Uint8Array> | null): Promise<void> }> = [];
+    const release = async (changes: MountChanges[]): Promise<void> => {
+      for (const r of releases) await r.release(changes.find((c) => c.target === r.target)?.upper ?? null);
+    };
+    const out: RunMount[] = [];
+    try {
+      for (const mount of mounts) {
+        if (mount.source?.kind !== 'volume') {
+          out.push(mount);
+          continue;
+        }
+        const attached = await this.volumes.attach(mount.source.name, Boolean(mount.readonly));
+        releases.push({ target: mount.target, release: attached.release });
+        out.push({ ...mount, source: attached.source });
+      }
+    } catch (error) {
+      await release([]);
+      throw error;
+    }
+    return { mounts: out, release };
+  }
+
+  private async startAttached(options: RunOptions, lowers: LowerEntry[], captureUpper: boolean): Promise<{ proc: ContainerProcess; argv: string[] }> {
     const resolved = resolveRunOptions(options, { hostDirs: this.options.platform.hostDirs });
     resolved.fs.lowers = lowers;
     if (this.channels === null && resolved.stdin === 'pipe' && resolved.stdinData === null) {
@@ -178,6 +224,7 @@ export class Engine {
     this.closed = true;
     await this.workers.close();
     await this.images.close();
+    await this.volumes.close();
   }
 }
 

@@ -4,7 +4,7 @@
  * Deny by default (wasmtime's WasiCtxBuilder): no host environment, no host directories, closed stdin, unless asked.
  * Every invalid option is a WasmboxError of kind InvalidArgument whose message names the option.
  */
-import type { MountSpec, ContainerFsSpec } from '../vfs/api.ts';
+import type { MountSpec, MountSource, ContainerFsSpec } from '../vfs/api.ts';
 import { WasmboxError } from '../../shared/errors.ts';
 
 export interface RunLimits {
@@ -14,6 +14,16 @@ export interface RunLimits {
   timeoutMs?: number;
   /** Bytes of file data the container's writable layer and tmpfs mounts may hold (default 1 GiB). */
   storageBytes?: number;
+}
+
+/** A mount as callers give it: a VFS source, or a named volume (engine.volumes; attached by the engine). */
+export type RunMountSource = MountSource | { kind: 'volume'; name: string };
+
+export interface RunMount {
+  /** Absolute guest path. */
+  target: string;
+  source: RunMountSource;
+  readonly?: boolean;
 }
 
 export interface RunOptions {
@@ -37,7 +47,7 @@ export interface RunOptions {
    * the image's Env by key, and a string `KEY` without `=` unsets KEY.
    */
   env?: Record<string, string> | string[];
-  mounts?: MountSpec[];
+  mounts?: RunMount[];
   /** Absolute guest path, created if missing (default `/`, or the image's WorkingDir). Exported as PWD unless `env` sets it. */
   workdir?: string;
   /** `pipe`: a WritableStream on the process; bytes or a string: given up front; default: closed. */
@@ -115,7 +125,7 @@ function resolveEnv(env: Record<string, string> | string[]): string[] {
   return [...entries];
 }
 
-function checkMount(mount: MountSpec, platform: { hostDirs: boolean }): MountSpec {
+function checkMount(mount: RunMount, platform: { hostDirs: boolean }): MountSpec {
   if (typeof mount.target !== 'string' || !mount.target.startsWith('/')) {
     invalid(`mount target must be an absolute guest path, got "${mount.target}"`);
   }
@@ -124,6 +134,8 @@ function checkMount(mount: MountSpec, platform: { hostDirs: boolean }): MountSpe
       throw new WasmboxError('NotImplemented', `host directory mounts are not available on this platform (${mount.target})`);
     }
     if (!mount.source.hostPath) invalid(`mount at ${mount.target} needs a host path`);
+  } else if (mount.source.kind === 'volume') {
+    throw new WasmboxError('Internal', `volume ${mount.source.name} at ${mount.target} was not attached`); // the engine attaches first
   } else if (mount.source.kind !== 'tmpfs') {
     invalid(`unknown mount source for ${mount.target}`);
   }

@@ -6,6 +6,7 @@ import { createMemoryStore } from '../../images/store/memory-store.ts';
 import { idbAvailable, openIdbStore } from '../../images/store/idb-store.browser.ts';
 import type { ImageStore } from '../../images/store/blob-store.ts';
 import { browserPlatform, type BrowserPlatformOptions } from './platform.browser.ts';
+import { IdbVolumes } from './idb-volumes.browser.ts';
 
 export { Engine } from '../engine/engine.ts';
 export type { EngineOptions, RunOptions, ContainerProcess, ExitStatus, ExitReason } from '../engine/engine.ts';
@@ -13,6 +14,9 @@ export { ImageService, storeName, type ImageHandle, type ImageSummary, type Imag
 export type { RunLimits } from '../engine/run-options.ts';
 export type { Container, ContainerService, ContainerSummary, ContainerState, ContainerRunOptions, LogChunk } from '../engine/engine.ts';
 export type { MountSpec, MountSource } from '../vfs/api.ts';
+export type { RunMount, RunMountSource } from '../engine/run-options.ts';
+export type { VolumeService, VolumeSummary, VolumeFiles } from '../engine/volumes.ts';
+export { IdbVolumes } from './idb-volumes.browser.ts';
 export { WasmboxError, isWasmboxError, type ErrorKind } from '../../shared/errors.ts';
 export { openIdbStore, deleteIdbStore, idbAvailable, type IdbStoreOptions } from '../../images/store/idb-store.browser.ts';
 export { createMemoryStore } from '../../images/store/memory-store.ts';
@@ -25,6 +29,8 @@ export interface CreateEngineOptions extends BrowserPlatformOptions {
    * an in-memory store when IndexedDB is unavailable or cannot be opened (e.g. some private modes).
    */
   store?: StoreSource;
+  /** IndexedDB database of the named volumes (default `wasmbox-volumes`). */
+  volumesDb?: string;
 }
 
 /** The default browser store: IndexedDB database `wasmbox`, falling back to memory. */
@@ -39,7 +45,15 @@ export async function openDefaultStore(): Promise<ImageStore> {
   return createMemoryStore();
 }
 
-/** Needs a cross-origin-isolated page (SharedArrayBuffer) until issue 4 adds the non-isolated fallback. */
+/**
+ * A page that is not cross-origin isolated gets an engine too: its containers take stdin up front
+ * (`engine.interactiveStdin` is false). Volumes persist in IndexedDB when the browser has it.
+ */
 export function createEngine(options: CreateEngineOptions = {}): Engine {
-  return new Engine({ platform: browserPlatform(options), warmWorkers: options.warmWorkers, store: options.store ?? openDefaultStore });
+  return new Engine({
+    platform: browserPlatform(options),
+    warmWorkers: options.warmWorkers,
+    store: options.store ?? openDefaultStore,
+    volumes: idbAvailable() ? new IdbVolumes(options.volumesDb) : undefined,
+  });
 }

@@ -7,6 +7,7 @@ import { Engine, type StoreSource } from '../engine/engine.ts';
 import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
 import { nodePlatform, type NodePlatformOptions } from './platform.node.ts';
 import { DiskLayerSnapshots } from '../engine/layer-snapshots.node.ts';
+import { HostVolumes } from './host-volumes.node.ts';
 
 export { Engine } from '../engine/engine.ts';
 export type { EngineOptions, RunOptions, ContainerProcess, ExitStatus, ExitReason } from '../engine/engine.ts';
@@ -14,6 +15,8 @@ export { ImageService, storeName, type ImageHandle, type ImageSummary, type Imag
 export type { RunLimits } from '../engine/run-options.ts';
 export type { Container, ContainerService, ContainerSummary, ContainerState, ContainerRunOptions, LogChunk } from '../engine/engine.ts';
 export type { MountSpec, MountSource } from '../vfs/api.ts';
+export type { RunMount, RunMountSource } from '../engine/run-options.ts';
+export type { VolumeService, VolumeSummary, VolumeFiles } from '../engine/volumes.ts';
 export { WasmboxError, isWasmboxError, type ErrorKind } from '../../shared/errors.ts';
 
 export interface CreateEngineOptions extends NodePlatformOptions {
@@ -36,7 +39,8 @@ export function createEngine(options: CreateEngineOptions = {}): Engine {
   const store = options.store ?? (() => openOciLayoutStore(defaultStoreDir()));
   const layers = options.layers ?? (options.store === undefined ? defaultLayersDir() : 'memory');
   const layerSnapshots = layers === 'memory' ? undefined : diskLayerSnapshots(layers);
-  return new Engine({ platform: nodePlatform(options), warmWorkers: options.warmWorkers, store, layerSnapshots });
+  const volumes = new HostVolumes(join(wasmboxHome(), 'volumes'));
+  return new Engine({ platform: nodePlatform(options), warmWorkers: options.warmWorkers, store, layerSnapshots, volumes });
 }
 
 export function defaultStoreDir(): string {

@@ -18,7 +18,7 @@ import type { WorkerHandle } from '../platform/platform.ts';
 import type { ChannelPool } from './channel-pool.ts';
 import { messageHostStdio, sharedHostStdio, type HostStdio, type StdinMode } from './host-stdio.ts';
 import { type ExitStatus, KILLED_EXIT_CODE } from './exit-status.ts';
-import type { RunRequest } from './protocol.ts';
+import type { MountChanges, RunRequest } from './protocol.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
 export interface ProcessSpec {
@@ -46,6 +46,11 @@ export interface ContainerProcess {
    * code); null otherwise (not requested, trap, kill, timeout). Never rejects.
    */
   readonly upper: Promise<LowerEntry<Uint8Array> | null>;
+  /**
+   * The changes of mounts with `capture` (browser volumes) when the worker saw the guest end (exit, trap, oom);
+   * empty when none were captured or the worker was stopped (kill, timeout, crash). Never rejects.
+   */
+  readonly mountChanges: Promise<MountChanges[]>;
   /** Stops the guest at once (even in a tight loop or blocked on stdin). No-op once it has ended. */
   kill(): void;
 }
@@ -72,6 +77,10 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
   const upper = new Promise<LowerEntry<Uint8Array> | null>((resolve) => {
     setUpper = resolve;
   });
+  let setMountChanges!: (changes: MountChanges[]) => void;
+  const mountChanges = new Promise<MountChanges[]>((resolve) => {
+    setMountChanges = resolve;
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   // Ends the process once; a worker that did not finish by itself is terminated, never reused.
@@ -88,6 +97,7 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
       pool.discard(worker);
     }
     setUpper(null); // no-op when the guest's changes were delivered first
+    setMountChanges([]);
     if (outcome instanceof Error) fail(outcome);
     else settle(outcome);
   };
@@ -118,7 +128,10 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     (result) => {
       if (result.reason === 'error') end(WasmboxError.fromJSON(result.error), true);
       else {
-        if (!ended) setUpper(result.upper ?? null);
+        if (!ended) {
+          setUpper(result.upper ?? null);
+          setMountChanges(result.mounts ?? []);
+        }
         end({ code: result.code, reason: result.reason, message: result.message }, true);
       }
     },
@@ -135,6 +148,7 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     stderr: stdio.stderr,
     exited,
     upper,
+    mountChanges,
     kill: () => end({ code: KILLED_EXIT_CODE, reason: 'killed', message: 'killed' }, false),
   };
 }

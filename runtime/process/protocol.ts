@@ -41,8 +41,15 @@ export type RunResult =
       message: string;
       /** With `captureUpper`: the upper layer's changes as one layer tree (whiteouts, opaque dirs). */
       upper?: LowerEntry<Uint8Array>;
+      /** The changes of mounts with `capture` (browser volumes), whenever the worker saw the guest end. */
+      mounts?: MountChanges[];
     }
   | { reason: 'error'; error: WasmboxErrorJson };
+
+export interface MountChanges {
+  target: string;
+  upper: LowerEntry<Uint8Array>;
+}
 
 /** How stdio travels (see host-stdio.ts); stdin null = closed (reads return end of input at once). */
 export type StdioSpec =

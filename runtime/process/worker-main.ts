@@ -110,16 +110,22 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
     if (isAllocationFailure(error)) return { reason: 'oom', code: KILLED_EXIT_CODE, message: describeTrap(error) };
     return { reason: 'error', error: { kind: 'NotRunnable', message: `cannot instantiate module: ${describeTrap(error)}` } };
   }
+  // A volume keeps what the guest wrote however it ended, as on disk; the rootfs only for a build step's exit.
+  const fsView = vfs;
+  const withMounts = <T extends object>(result: T): T => {
+    const mounts = fsView.diffMounts();
+    return mounts.length > 0 ? { ...result, mounts } : result;
+  };
   try {
     // Exit statuses are 0-255 as on POSIX and in Docker's API: exit(-1) reports 255.
     const code = host.start(instance) & 0xff;
-    return request.captureUpper ? { reason: 'exit', code, message: '', upper: vfs.diffUpper() } : { reason: 'exit', code, message: '' };
+    return withMounts(request.captureUpper ? { reason: 'exit', code, message: '', upper: vfs.diffUpper() } : { reason: 'exit', code, message: '' });
   } catch (error) {
     const message = describeTrap(error);
     if (isAllocationFailure(error) || atMemoryLimit(instance, request.memoryLimitBytes)) {
-      return { reason: 'oom', code: KILLED_EXIT_CODE, message: `out of memory: ${message}` };
+      return withMounts({ reason: 'oom', code: KILLED_EXIT_CODE, message: `out of memory: ${message}` });
     }
-    return { reason: 'trap', code: TRAP_EXIT_CODE, message };
+    return withMounts({ reason: 'trap', code: TRAP_EXIT_CODE, message });
   }
 }
 

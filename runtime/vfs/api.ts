@@ -163,8 +163,11 @@ export interface WhiteoutEntry {
 }
 
 export type MountSource =
-  /** In-memory, empty, gone when the container ends. */
-  | { kind: 'tmpfs' }
+  /**
+   * In memory, gone when the container ends: empty, or starting with `seed`'s files (a browser volume). With
+   * `capture`, its changes are returned when the guest ends (`ContainerFs.diffMounts`), so the volume can be saved.
+   */
+  | { kind: 'tmpfs'; seed?: LowerEntry<Uint8Array>; capture?: boolean }
   /** A host directory (Node only). Named volumes are host dirs under the data dir. */
   | { kind: 'host'; hostPath: string };
 
@@ -183,6 +186,8 @@ export interface ContainerFsSpec {
   workdir: string;
   /** Maximum bytes of file data the upper layer and tmpfs mounts may hold; beyond it writes fail with ENOSPC. */
   quotaBytes: number;
+  /** A view of files, not a container: no /dev and no /tmp are added (file browsers, volume uploads). */
+  view?: boolean;
 }
 
 /** What a platform provides so the VFS can mount host directories. Implemented in `host-dir.node.ts`. */

@@ -53,6 +53,8 @@ export interface ContainerFs extends Vfs {
   diffUpper(): LowerEntry<Uint8Array>;
   /** File bytes charged to `quotaBytes` (upper layer + tmpfs mounts). */
   usedBytes(): number;
+  /** The changes of each `capture` mount (relative to its seed), by target. */
+  diffMounts(): Array<{ target: string; upper: LowerEntry<Uint8Array> }>;
 }
 
 export function createContainerFs(spec: ContainerFsSpec, deps: ContainerFsDeps = {}): ContainerFs {
@@ -60,9 +62,15 @@ export function createContainerFs(spec: ContainerFsSpec, deps: ContainerFsDeps =
   const quota = new Quota(spec.quotaBytes);
   let nextDev = 1;
   const rootfs = new MemFs({ dev: nextDev++, readonly: false, quota, now, lowers: spec.lowers, layerFiles: deps.layerFiles });
+  const captured: Array<{ target: string; fs: MemFs }> = [];
   const makeFs = (m: MountSpec): Filesystem => {
     const dev = nextDev++;
-    if (m.source.kind === 'tmpfs') return new MemFs({ dev, readonly: m.readonly, quota, now, rootMode: 0o1777 });
+    if (m.source.kind === 'tmpfs') {
+      const seed = m.source.seed;
+      const fs = new MemFs({ dev, readonly: m.readonly, quota, now, rootMode: seed ? 0o755 : 0o1777, lowers: seed ? [seed] : undefined });
+      if (m.source.capture) captured.push({ target: m.target, fs });
+      return fs;
+    }
     if (deps.hostDirs === undefined) fail('ENOTSUP');
     return deps.hostDirs.mountHostDir(m.source.hostPath, { readonly: m.readonly, dev });
   };
@@ -75,11 +83,13 @@ export function createContainerFs(spec: ContainerFsSpec, deps: ContainerFsDeps =
   const rootMount = mounts.filter((x) => x.depth === 0).at(-1);
   const rootFs = rootMount !== undefined ? makeFs(rootMount.m) : rootfs;
   const ns = new Namespace(rootFs.root);
-  attachMount(ns, '/dev', createDevFs({ dev: nextDev++, quota, now }));
-  ensureTmp(ns);
+  if (!spec.view) {
+    attachMount(ns, '/dev', createDevFs({ dev: nextDev++, quota, now }));
+    ensureTmp(ns);
+  }
   for (const { m, depth } of mounts) if (depth > 0) attachMount(ns, m.target, makeFs(m));
   if (spec.workdir !== '') makeDirs(ns, spec.workdir.startsWith('/') ? spec.workdir : '/' + spec.workdir);
-  return new ContainerVfs(ns, rootfs, quota);
+  return new ContainerVfs(ns, rootfs, quota, captured);
 }
 
 class ContainerVfs implements ContainerFs {
@@ -87,6 +97,7 @@ class ContainerVfs implements ContainerFs {
     private readonly ns: Namespace,
     private readonly rootfs: MemFs,
     private readonly quota: Quota,
+    private readonly captured: ReadonlyArray<{ target: string; fs: MemFs }>,
   ) {}
 
   root(): OpenDir {
@@ -139,5 +150,9 @@ class ContainerVfs implements ContainerFs {
 
   usedBytes(): number {
     return this.quota.usedBytes();
+  }
+
+  diffMounts(): Array<{ target: string; upper: LowerEntry<Uint8Array> }> {
+    return this.captured.map(({ target, fs }) => ({ target, upper: diffUpper(fs.root) }));
   }
 }
