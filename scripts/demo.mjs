@@ -1,5 +1,5 @@
-// `npm start`: runs the bundled example programs and example images through the wasmbox CLI, each in its own
-// container. (The playground page replaces this in issue 4.)
+// `npm run demo`: runs the bundled example programs and example images through the wasmbox CLI, each in its own
+// container, in the terminal (`npm start` serves the playground page instead).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

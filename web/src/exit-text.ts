@@ -1,0 +1,19 @@
+/** How a container ended, in words for the terminal and the status line. */
+import type { ExitStatus } from '../../runtime/platform/entry.browser.ts';
+
+/** `stoppedBy`: what the user stopped it with (Ctrl+C, the Stop button), null when they did not. */
+export function describeExit(status: ExitStatus, stoppedBy: string | null): string {
+  const detail = status.message ? `: ${status.message}` : '';
+  switch (status.reason) {
+    case 'exit':
+      return `exited with code ${status.code}`;
+    case 'killed':
+      return stoppedBy ? `killed by ${stoppedBy} (exit code ${status.code})` : `killed (exit code ${status.code})${detail}`;
+    case 'timeout':
+      return `stopped: time limit reached (exit code ${status.code})${detail}`;
+    case 'oom':
+      return `stopped: out of memory (exit code ${status.code})${detail}`;
+    case 'trap':
+      return `crashed with a trap (exit code ${status.code})${detail}`;
+  }
+}
