@@ -2,7 +2,8 @@
  * cli run-command: `wasmbox run [options] FILE.wasm|IMAGE [ARGS...]`: a bare module, or an image from the store.
  *
  * Streams the container's stdout/stderr to ours as they are written, feeds our stdin with `-i`, and exits with
- * the container's code (mapping in `exit-code.ts`). Ctrl-C kills the container.
+ * the container's code (mapping in `exit-code.ts`). Ctrl-C stops the container (its next syscall exits with 130;
+ * a program that makes none is killed after 3 s), a second Ctrl-C kills it at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -49,10 +50,11 @@ export async function runCommand(target: string, args: string[], options: RunCom
     });
     let interrupted = false;
     const onInterrupt = (): void => {
+      if (interrupted) proc.kill();
+      else proc.stop({ code: EXIT_INTERRUPTED, graceMs: 3000 });
       interrupted = true;
-      proc.kill();
     };
-    process.once('SIGINT', onInterrupt);
+    process.on('SIGINT', onInterrupt);
     if (proc.stdin) void feedStdin(proc.stdin);
     const [status] = await Promise.all([
       proc.exited,

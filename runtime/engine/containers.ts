@@ -111,6 +111,14 @@ export class Container {
     this.launched.proc.kill();
   }
 
+  /**
+   * Asks it to end, as `docker stop` (code 143) or Ctrl+C (130): it exits at its next syscall and keeps its changes
+   * (volumes, `files()`); killed after `graceMs` (default 10 s) if it does not.
+   */
+  stop(options?: { code?: number; graceMs?: number }): void {
+    this.launched.proc.stop(options);
+  }
+
   /** What it wrote (the last 1 MiB), then, with `follow`, everything it writes until it ends. */
   logs(options: { follow?: boolean } = {}): ReadableStream<LogChunk> {
     const kept = [...this.log];

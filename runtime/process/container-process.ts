@@ -53,6 +53,12 @@ export interface ContainerProcess {
   readonly mountChanges: Promise<MountChanges[]>;
   /** Stops the guest at once (even in a tight loop or blocked on stdin). No-op once it has ended. */
   kill(): void;
+  /**
+   * Asks the guest to end (docker stop / Ctrl+C): its input ends and its next syscall exits with `code` (143 as
+   * SIGTERM, 130 as SIGINT), so its worker reports its filesystem changes; after `graceMs` it is killed. Where there
+   * is no shared memory it is killed at once. No-op once it has ended.
+   */
+  stop(options?: { code?: number; graceMs?: number }): void;
 }
 
 export interface ProcessResources {
@@ -65,6 +71,9 @@ export interface ProcessResources {
 export function startProcess(resources: ProcessResources, worker: WorkerHandle, spec: ProcessSpec): ContainerProcess {
   const pool = resources.workers;
   const stdio: HostStdio = resources.channels ? sharedHostStdio(resources.channels, spec.stdin) : messageHostStdio(messagesStdin(spec.stdin));
+  const controlBuffer = resources.channels ? new SharedArrayBuffer(4) : null;
+  const control = controlBuffer ? new Int32Array(controlBuffer) : null;
+  let stopCode: number | null = null;
 
   let settle!: (status: ExitStatus) => void;
   let fail!: (error: Error) => void;
@@ -82,6 +91,7 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     setMountChanges = resolve;
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   // Ends the process once; a worker that did not finish by itself is terminated, never reused.
   const end = (outcome: ExitStatus | Error, reusable: boolean): void => {
@@ -89,6 +99,7 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     ended = true;
     unsubscribeCrash();
     if (timer !== undefined) clearTimeout(timer);
+    if (graceTimer !== undefined) clearTimeout(graceTimer);
     if (reusable) {
       stdio.finished();
       pool.release(worker);
@@ -119,11 +130,13 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     env: spec.env,
     fs: spec.fs,
     stdio: stdio.spec,
+    control: controlBuffer,
     tty: spec.tty,
     memoryLimitBytes: spec.memoryLimitBytes,
     trace: spec.trace,
     ...(spec.captureUpper ? { captureUpper: true } : {}),
   };
+  const kill = (): void => end({ code: KILLED_EXIT_CODE, reason: 'killed', message: 'killed' }, false);
   worker.api.run(stdio.transfer.length > 0 ? transfer(request, stdio.transfer) : request).then(
     (result) => {
       if (result.reason === 'error') end(WasmboxError.fromJSON(result.error), true);
@@ -132,7 +145,8 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
           setUpper(result.upper ?? null);
           setMountChanges(result.mounts ?? []);
         }
-        end({ code: result.code, reason: result.reason, message: result.message }, true);
+        const stopped = result.reason === 'exit' && stopCode !== null && result.code === stopCode;
+        end({ code: result.code, reason: result.reason, message: stopped ? `stopped (exit code ${stopCode})` : result.message }, true);
       }
     },
     (error: unknown) => {
@@ -149,7 +163,19 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
     exited,
     upper,
     mountChanges,
-    kill: () => end({ code: KILLED_EXIT_CODE, reason: 'killed', message: 'killed' }, false),
+    kill,
+    stop({ code = 143, graceMs = 10_000 } = {}) {
+      if (ended || stopCode !== null) return;
+      if (!control || !Number.isInteger(code) || code <= 0 || code > 255) {
+        kill();
+        return;
+      }
+      stopCode = code;
+      Atomics.store(control, 0, code);
+      Atomics.notify(control, 0);
+      stdio.endInput();
+      graceTimer = setTimeout(() => end({ code: KILLED_EXIT_CODE, reason: 'killed', message: `did not stop within ${graceMs} ms: killed` }, false), graceMs);
+    },
   };
 }
 

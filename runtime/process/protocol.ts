@@ -19,6 +19,12 @@ export interface RunRequest {
   env: string[];
   fs: ContainerFsSpec;
   stdio: StdioSpec;
+  /**
+   * Shared memory only: Int32 slot 0 is 0 while the guest may run; the host stores an exit code there (and notifies
+   * it) to ask the guest to stop at its next syscall (`ContainerProcess.stop`). Sleeps wait on this slot, so a
+   * sleeping guest stops at once. Null: stopping is killing.
+   */
+  control: SharedArrayBuffer | null;
   tty: boolean;
   /** The memory cap already written into the module, to tell an out-of-memory trap from other traps. */
   memoryLimitBytes: number | null;

@@ -28,7 +28,7 @@ const WASM_PAGE = 65536;
 const RANDOM_SLICE = 65536; // crypto.getRandomValues refuses more per call
 
 export function createWorkerApi(deps: WorkerDeps): WorkerApi {
-  const sleep = sleeper();
+
   const randomFill = (dst: Uint8Array): void => {
     for (let i = 0; i < dst.length; i += RANDOM_SLICE) crypto.getRandomValues(dst.subarray(i, i + RANDOM_SLICE) as Uint8Array<ArrayBuffer>);
   };
@@ -37,8 +37,9 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     ping: () => 'pong',
     run(request: RunRequest): RunResult {
       const stdio = openGuestStdio(request.stdio);
+      const control = request.control ? new Int32Array(request.control) : null;
       try {
-        return runGuest(request, { stdio, sleep, randomFill, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
+        return runGuest(request, { stdio, sleep: sleeper(control), control, randomFill, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
       } finally {
         stdio.close();
       }
@@ -47,15 +48,15 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
 }
 
 /**
- * Blocks the thread for `ns`. With SharedArrayBuffer: Atomics.wait on a cell nobody notifies (it simply times out,
- * and terminate() still interrupts it). Without (a page that is not cross-origin isolated, where Atomics.wait has
- * nothing to wait on): a busy wait, which costs this worker's core but keeps the guest's clock right.
+ * Blocks the thread for `ns`. With shared memory: Atomics.wait on the control slot (request.control), which only a
+ * stop request notifies, so the sleep times out normally and a stop ends it at once (terminate() interrupts it too).
+ * Without (a page that is not cross-origin isolated, where Atomics.wait has nothing to wait on): a busy wait, which
+ * costs this worker's core but keeps the guest's clock right.
  */
-function sleeper(): (ns: bigint) => void {
-  if (typeof SharedArrayBuffer === 'function') {
-    const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+function sleeper(control: Int32Array | null): (ns: bigint) => void {
+  if (control) {
     return (ns) => {
-      if (ns > 0n) Atomics.wait(sleepCell, 0, 0, Number(ns) / 1e6);
+      if (ns > 0n) Atomics.wait(control, 0, 0, Number(ns) / 1e6);
     };
   }
   return (ns) => {
@@ -68,6 +69,7 @@ function sleeper(): (ns: bigint) => void {
 
 interface RunDeps {
   stdio: GuestStdio;
+  control: Int32Array | null;
   sleep: (ns: bigint) => void;
   randomFill: (dst: Uint8Array) => void;
   hostDirs?: HostDirProvider;
@@ -101,7 +103,9 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
   };
   const encoder = new TextEncoder();
   const trace = request.trace ? (line: string) => stderr.write(encoder.encode(`[wasi] ${line}\n`)) : undefined;
-  const host = new WasiHost({ args: request.args, env: request.env, vfs, io, trace });
+  const control = deps.control;
+  const interrupted = control ? () => (Atomics.load(control, 0) === 0 ? null : Atomics.load(control, 0)) : undefined;
+  const host = new WasiHost({ args: request.args, env: request.env, vfs, io, trace, interrupted });
 
   let instance: WebAssembly.Instance;
   try {

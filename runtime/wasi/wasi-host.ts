@@ -43,6 +43,12 @@ export interface WasiHostOptions {
   preopens?: Array<{ guestPath: string; dir: OpenDir }>;
   /** When set, every syscall is reported as one strace-like line. */
   trace?: (line: string) => void;
+  /**
+   * Checked before every syscall: a number ends the guest right there as `proc_exit(number)` would. This is how a
+   * host asks a guest to stop (docker stop, Ctrl+C) and still gets its filesystem changes, which killing the worker
+   * loses. A guest that makes no syscalls never sees it (the host kills it after a grace period).
+   */
+  interrupted?: () => number | null;
 }
 
 const PREVIEW1: Snapshot = {
@@ -80,8 +86,8 @@ export class WasiHost {
       args: options.args.map(utf8),
       env: options.env.map(utf8),
     };
-    const preview1 = this.module(PREVIEW1, options.trace);
-    const unstable = this.module(UNSTABLE, options.trace);
+    const preview1 = this.module(PREVIEW1, options);
+    const unstable = this.module(UNSTABLE, options);
     delete unstable['sock_accept']; // added after snapshot 0
     this.importObject = { wasi_snapshot_preview1: preview1, wasi_unstable: unstable };
   }
@@ -113,7 +119,7 @@ export class WasiHost {
     }
   }
 
-  private module(snap: Snapshot, trace: ((line: string) => void) | undefined): Record<string, Syscall> {
+  private module(snap: Snapshot, { trace, interrupted }: Pick<WasiHostOptions, 'trace' | 'interrupted'>): Record<string, Syscall> {
     const table: Record<string, Syscall> = {
       ...fdIoSyscalls(this.ctx, snap),
       ...fdSyscalls(this.ctx, snap),
@@ -124,7 +130,8 @@ export class WasiHost {
     };
     for (const name of Object.keys(table)) {
       const fn = guard(name, table[name]!);
-      table[name] = trace === undefined ? fn : traced(name, fn, trace);
+      const stoppable = interrupted === undefined ? fn : stopBefore(fn, interrupted);
+      table[name] = trace === undefined ? stoppable : traced(name, stoppable, trace);
     }
     return table;
   }
@@ -141,4 +148,13 @@ export class WasiHost {
       }
     }
   }
+}
+
+/** `fn`, but first ends the guest (as proc_exit) when `interrupted` says so. */
+function stopBefore(fn: Syscall, interrupted: () => number | null): Syscall {
+  return function stoppable(a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown, i?: unknown): number {
+    const code = interrupted();
+    if (code !== null) throw new ProcExit(code);
+    return fn(a, b, c, d, e, f, g, h, i);
+  };
 }

@@ -20,7 +20,8 @@ interface CliResult {
   peakRssKb: number;
 }
 
-function wasmbox(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+/** `interruptAfterMs`: send SIGINT (a terminal's Ctrl-C) then, once per entry. */
+function wasmbox(args: string[], options: { input?: string; env?: Record<string, string>; interruptAfterMs?: number[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -42,6 +43,7 @@ function wasmbox(args: string[], options: { input?: string; env?: Record<string,
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     if (options.input !== undefined) child.stdin.end(options.input);
     else child.stdin.end();
+    for (const ms of options.interruptAfterMs ?? []) setTimeout(() => child.kill('SIGINT'), ms);
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(sampler);
@@ -139,6 +141,15 @@ describe('wasmbox run', () => {
     expect(result.code).toBe(137);
     expect(result.stderr).toMatch(/timeout/);
     expect(result.ms).toBeLessThan(1500 + 500); // acceptance is 1.5 s; slack for a loaded CI machine
+  });
+
+  it('Ctrl-C stops a sleeping program at once with 130; a second Ctrl-C kills one that makes no syscalls', async () => {
+    const sleeping = await wasmbox(['run', fixturePath('sleep'), '20000'], { interruptAfterMs: [500] });
+    expect(sleeping.code).toBe(130);
+    expect(sleeping.ms).toBeLessThan(3000);
+    const spinning = await wasmbox(['run', fixturePath('spin')], { interruptAfterMs: [500, 800] });
+    expect(spinning.code).toBe(130);
+    expect(spinning.ms).toBeLessThan(3000); // not the 3 s grace: the second Ctrl-C killed it
   });
 
   it('caps memory: the program sees allocation failure and the host stays bounded', async () => {
