@@ -411,9 +411,10 @@ export class ImageService {
     return Promise.all(image.layers.map((layer) => cache.layer(layer)));
   }
 
-  /** Closes the store if this service opened it; drops cached layers. */
+  /** Closes the store if this service opened it; drops cached layers and closes layer files it read. */
   async close(): Promise<void> {
     this.layerCache?.clear();
+    this.snapshots.files?.close();
     const opened = typeof this.source === 'function' ? this.storePromise : undefined;
     this.storePromise = undefined;
     this.layerCache = undefined;

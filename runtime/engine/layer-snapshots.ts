@@ -41,7 +41,7 @@ export interface LayerSnapshots {
   /** Drops unpacked layers whose blob digest `keep` rejects (after `image prune` removed their blobs). */
   prune(keep: (digest: string) => Promise<boolean>): Promise<void>;
   /** Reads this implementation's extents on the calling thread (absent when file data are views in memory). */
-  readonly files?: LayerFileReader;
+  readonly files?: LayerFileReader & { close(): void };
 }
 
 /** The uncompressed tar (or raw blob) and its entries, checked: what both implementations start from. */

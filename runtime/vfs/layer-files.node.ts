@@ -6,6 +6,8 @@
  * beyond that), because opening a file per read would cost more than the read. Layer files are immutable and named by
  * digest, so an open descriptor never sees other bytes; one removed by `image prune` stays readable while open.
  * Sources come from lower trees the engine built (never from a guest), so no path policy applies here.
+ * Descriptors a worker opened are closed by Node when that worker ends, even when the host terminates it (kill,
+ * timeout), so a killed container leaks none (test/engine/disk-layers.test.ts holds Node to it).
  * Must not: write, or follow anything but the engine's own paths.
  */
 import { closeSync, constants, openSync, readSync } from 'node:fs';

@@ -5,7 +5,7 @@
  * blob at all. Guest: test/programs/image_file.c (prints a file's size and FNV-1a hash, optionally after a pwrite).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,26 @@ describe('layers on disk', () => {
     } finally {
       await otherStore.close();
     }
+  });
+
+  it('closes every layer file it opened once the engine and its workers are gone', async () => {
+    /** Descriptors (numbers) of this process open on files under layers/. */
+    const layerFds = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(layersDir);
+        } catch {
+          return false; // closed meanwhile (readdir's own descriptor)
+        }
+      });
+    const before = layerFds(); // other tests' engines keep theirs
+    const engine = new Engine({ platform: nodePlatform(), warmWorkers: 1, store, layerSnapshots: new DiskLayerSnapshots(layersDir) });
+    expect((await run(engine, [])).code).toBe(0);
+    // the worker read big.bin's layer and keeps it open for the next run; the host read the module's layer
+    const opened = layerFds().filter((fd) => !before.includes(fd));
+    expect(opened).toHaveLength(2);
+    await engine.close(); // terminates the worker: its descriptors are the process's, so the host closes them
+    expect(layerFds().filter((fd) => opened.includes(fd))).toEqual([]);
   });
 
   it('prune drops the snapshots of layers whose blobs are gone', async () => {
