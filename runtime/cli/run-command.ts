@@ -62,6 +62,8 @@ export async function runCommand(target: string, args: string[], options: RunCom
       copyTo(proc.stderr, process.stderr),
     ]);
     process.off('SIGINT', onInterrupt);
+    // The container is gone: stop reading our stdin, or the process would wait for the user's next line to exit.
+    if (proc.stdin) process.stdin.destroy();
     if (interrupted) return EXIT_INTERRUPTED;
     if (status.reason !== 'exit') process.stderr.write(`wasmbox: ${describe(status.reason)}: ${status.message}\n`);
     return status.code;
