@@ -121,7 +121,8 @@ describe('damaged tars', () => {
     for (const at of [0, 100, 124, 156, 257, 345, 511]) {
       const tar = good.slice();
       tar[at] ^= 0x01;
-      expect((await refused(tar)).message).toContain('header checksum mismatch');
+      // a flipped magic makes the first header look like no tar at all: said as such
+      expect((await refused(tar)).message).toMatch(at === 257 ? /not a tar archive/ : /header checksum mismatch/);
     }
   });
 
@@ -172,7 +173,7 @@ describe('damaged tars', () => {
 
   it('refuses data that is not a tar', async () => {
     const error = await refused(new TextEncoder().encode('{"schemaVersion":2}'.padEnd(2048, ' ')));
-    expect(error.message).toMatch(/bad chksum field|checksum mismatch/);
+    expect(error.message).toBe('layer at byte 0: not a tar archive: its first 512 bytes are not a tar header');
   });
 
   it('refuses unsupported member types: sparse files and unknown flags', async () => {

@@ -96,7 +96,11 @@ export function* readTar(tar: Uint8Array, limits: TarReadLimits): Generator<TarR
       const path = latin1(fieldBytes(block, 'name'));
       throw new LayerFormatError(problem, { path, offset: at, ...(reason ? { reason } : {}) });
     };
-    verifyChecksum(block, fail);
+    // A bad first header without the ustar magic is no tar at all: say that, not what its first bytes happen to hold.
+    const notTar = (): never => {
+      throw new LayerFormatError('not a tar archive: its first 512 bytes are not a tar header', { offset: 0 });
+    };
+    verifyChecksum(block, at === 0 && !hasUstarMagic(block) ? notTar : fail);
 
     let type = String.fromCharCode(block[F.typeflag[0]]);
     const oldStyle = type === '\0';
@@ -176,6 +180,12 @@ export function* readTar(tar: Uint8Array, limits: TarReadLimits): Generator<TarR
     yield { name, type, linkName, mode, mtimeSec, size, dataOffset, headerOffset: at };
     at = dataOffset + padded(size);
   }
+}
+
+/** "ustar" at the magic field: POSIX ("ustar\0") and GNU ("ustar  ") headers; V7 tars have none. */
+function hasUstarMagic(block: Uint8Array): boolean {
+  const m = F.magic[0];
+  return block[m] === 0x75 && block[m + 1] === 0x73 && block[m + 2] === 0x74 && block[m + 3] === 0x61 && block[m + 4] === 0x72;
 }
 
 function padded(size: number): number {
