@@ -10,7 +10,7 @@
 // folder after symlinks are resolved, so no request reaches anything else on disk.
 //
 // Usage: node scripts/serve-web.mjs   env: PORT (default 8080; 0 = any free port), HOST (default 127.0.0.1),
-//        WASMBOX_HOME (default ~/.wasmbox), WEB_IMAGES_DIR (default .cache/web-images)
+//        WASMBOX_HOME (default ~/.wasmbox), WEB_IMAGES_DIR (default .cache/web-images), WEB_DIR (default dist/web)
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -201,7 +201,7 @@ async function handle(req, res, dirs) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const webDir = DEFAULT_WEB_DIR;
+  const webDir = process.env.WEB_DIR || DEFAULT_WEB_DIR;
   if (!existsSync(join(webDir, 'index.html'))) {
     console.error(`${webDir} has no index.html: run \`node scripts/build-web.mjs\` first`);
     process.exit(1);

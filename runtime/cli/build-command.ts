@@ -10,11 +10,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { ImageBuilder } from '../../images/build/builder.ts';
 import { directoryContext } from '../../images/build/context.node.ts';
-import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts';
-import { EngineStepRunner } from '../engine/build-step-runner.ts';
-import { createEngine, defaultLayersDir, defaultStoreDir } from '../platform/entry.node.ts';
+import { createEngine } from '../platform/entry.node.ts';
 import { EXIT_WASMBOX_ERROR } from './exit-code.ts';
 
 export interface BuildCommandOptions {
@@ -65,12 +62,11 @@ export async function buildCommand(contextDir: string, options: BuildCommandOpti
     return fail(`failed to read Dockerfile ${shown}`, EXIT_WASMBOX_ERROR);
   }
 
-  const store = await openOciLayoutStore(defaultStoreDir());
-  const engine = createEngine({ store, warmWorkers: 0, layers: defaultLayersDir() });
+  const engine = createEngine({ warmWorkers: 0 });
   try {
-    const runner = new EngineStepRunner(engine, { output: (chunk) => io.stderr.write(chunk) });
-    const builder = new ImageBuilder({ store, stepRunner: runner });
-    const result = await builder.build({
+    // engine.build also unpacks the image's layers, so the first `wasmbox run` of it reads no blob
+    const result = await engine.build({
+      output: (chunk) => io.stderr.write(chunk),
       context: directoryContext(contextPath),
       dockerfile,
       tags: options.tag ?? [],
@@ -79,13 +75,11 @@ export async function buildCommand(contextDir: string, options: BuildCommandOpti
       noCache: options.noCache ?? false,
       log: (line) => io.stderr.write(`${line}\n`),
     });
-    await engine.images.unpackLayers(result.id); // so the first `wasmbox run` of it reads no blob
     io.stdout.write(`${result.id}\n`);
     return 0;
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error), 1);
   } finally {
     await engine.close();
-    await store.close();
   }
 }

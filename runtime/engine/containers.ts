@@ -77,14 +77,23 @@ export class Container {
     void proc.upper.then((upper) => {
       this.upper = upper;
     });
-    this.done = Promise.all([proc.exited, outputs]).then(([status]) => {
+    const finish = (): void => {
       this.state = 'exited';
-      this.exitStatus = status;
       this.finished = Date.now();
       for (const follower of this.followers) follower.close();
       this.followers.clear();
-      return status;
-    });
+    };
+    this.done = Promise.all([proc.exited, outputs]).then(
+      ([status]) => {
+        this.exitStatus = status;
+        finish();
+        return status;
+      },
+      (error: unknown) => {
+        finish(); // a host failure (exit null): followers must not wait forever
+        throw error;
+      },
+    );
     this.done.catch(() => undefined);
   }
 

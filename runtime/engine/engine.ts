@@ -22,6 +22,8 @@ import { ImageRunner, locateExecutable, readLowerFile } from './image-run.ts';
 import type { LowerEntry } from '../vfs/api.ts';
 import type { LayerSnapshots } from './layer-snapshots.ts';
 import { ContainerService, type LaunchedContainer } from './containers.ts';
+import { ImageBuilder, type BuildOptions, type BuildResult } from '../../images/build/builder.ts';
+import { EngineStepRunner } from './build-step-runner.ts';
 import { VolumeService, type VolumeBackend } from './volumes.ts';
 import type { MountChanges } from '../process/protocol.ts';
 
@@ -43,6 +45,13 @@ export { Container, ContainerService, type ContainerSummary, type ContainerState
 export type { ContainerProcess } from '../process/container-process.ts';
 export type { ExitStatus, ExitReason } from '../process/exit-status.ts';
 export { ImageService, storeName, type ImageHandle, type ImageSummary, type ImageInspect, type ImageHistoryItem, type StoreSource } from './image-service.ts';
+
+export interface EngineBuildOptions extends BuildOptions {
+  /** RUN steps' stdout and stderr, as they write it (default: discarded). */
+  output?: (chunk: Uint8Array, stream: 'stdout' | 'stderr') => void;
+  /** Limits for each RUN step's container. */
+  limits?: RunLimits;
+}
 
 export interface EngineOptions {
   platform: Platform;
@@ -217,6 +226,19 @@ export class Engine {
       captureUpper,
     });
     return { proc, argv: resolved.args };
+  }
+
+  /**
+   * `docker build`: builds `options.dockerfile` over `options.context` into the store (one transaction; a failed
+   * build changes nothing), RUN steps in containers of this engine (their output to `output`), then unpacks the
+   * image's layers where they persist. Resolves with the image ID and the names written.
+   */
+  async build(options: EngineBuildOptions): Promise<BuildResult> {
+    const { output, limits, ...buildOptions } = options;
+    const stepRunner = new EngineStepRunner(this, { ...(output ? { output } : {}), ...(limits ? { limits } : {}) });
+    const result = await new ImageBuilder({ store: await this.images.store(), stepRunner }).build(buildOptions);
+    await this.images.unpackLayers(result.id);
+    return result;
   }
 
   /** Terminates idle workers. Running processes keep running until they end or are killed. */

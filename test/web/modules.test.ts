@@ -1,9 +1,11 @@
 /** The playground's pure modules (no browser): line discipline, Run form parsing, display formats, exit line. */
 import { describe, expect, it } from 'vitest';
 import { LineDiscipline } from '../../web/src/line-discipline.ts';
-import { ArgvError, parseEnvLines, splitArgs } from '../../web/src/argv.ts';
+import { ArgvError, parseEnvLines, parseVolumeLines, shellWords, splitArgs } from '../../web/src/argv.ts';
 import { formatBytes, formatCreated } from '../../web/src/format.ts';
-import { describeExit } from '../../web/src/exit-text.ts';
+import { describeExit, exitSummary } from '../../web/src/exit-text.ts';
+import { joinPath, parentPath } from '../../web/src/fs-view.ts';
+import { isOnDemand } from '../../web/src/examples.ts';
 
 describe('LineDiscipline', () => {
   it('echoes typed characters and sends the line with a newline on Enter', () => {
@@ -82,5 +84,39 @@ describe('exit line', () => {
     expect(describeExit({ code: 137, reason: 'timeout', message: 'after 10 s' }, null)).toBe('stopped: time limit reached (exit code 137): after 10 s');
     expect(describeExit({ code: 137, reason: 'oom', message: '' }, null)).toBe('stopped: out of memory (exit code 137)');
     expect(describeExit({ code: 134, reason: 'trap', message: 'unreachable in main' }, null)).toBe('crashed with a trap (exit code 134): unreachable in main');
+  });
+});
+
+describe('the panels\' pure parts', () => {
+  it('parses the Volumes field: NAME:/path lines, :ro, comments; bad lines name themselves', () => {
+    expect(parseVolumeLines('notes:/data\n# comment\n\n  cache:/var/cache:ro  ')).toEqual([
+      { name: 'notes', target: '/data', readonly: false },
+      { name: 'cache', target: '/var/cache', readonly: true },
+    ]);
+    expect(() => parseVolumeLines('notes')).toThrow(new ArgvError('volume line 1 ("notes") is not NAME:/path (or NAME:/path:ro)'));
+    expect(() => parseVolumeLines('a:/x\n-bad:/y')).toThrow('volume line 2: "-bad" is not a volume name');
+    expect(() => parseVolumeLines('a:/x\nb:/x')).toThrow('volume line 2: /x is mounted twice');
+    expect(() => parseVolumeLines('a:data')).toThrow(ArgvError);
+  });
+
+  it('quotes words back into a shell line that splitArgs reads as the same words', () => {
+    const words = ['/hello.wasm', 'one', 'two words', "it's", ''];
+    expect(shellWords(words)).toBe(`/hello.wasm one 'two words' 'it'\\''s' ''`);
+    expect(splitArgs(shellWords(words))).toEqual(words);
+  });
+
+  it('says how a container ended in a table cell, and walks paths', () => {
+    expect(exitSummary({ code: 0, reason: 'exit', message: '' })).toBe('exited (code 0)');
+    expect(exitSummary({ code: 137, reason: 'killed', message: 'killed' })).toBe('killed (code 137)');
+    expect(exitSummary({ code: 134, reason: 'trap', message: 'unreachable' })).toBe('crashed (trap) (code 134)');
+    expect(joinPath('/', 'bin')).toBe('/bin');
+    expect(joinPath('/bin', 'ls')).toBe('/bin/ls');
+    expect(parentPath('/bin/ls')).toBe('/bin');
+    expect(parentPath('/bin')).toBe('/');
+  });
+
+  it('leaves examples over 50 MB (the C compiler) to a button', () => {
+    expect(isOnDemand({ name: 'wasmbox/clang:latest', file: 'clang.tar', bytes: 105_000_000 })).toBe(true);
+    expect(isOnDemand({ name: 'wasmbox/yosys:latest', file: 'yosys.tar', bytes: 39_667_200 })).toBe(false);
   });
 });

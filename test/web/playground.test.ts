@@ -1,12 +1,13 @@
 /**
  * The browser playground end to end: the bundle from scripts/build-web.mjs, served by scripts/serve-web.mjs with
  * a scratch WASMBOX_HOME holding the hello and coreutils example images, driven in Debian's headless Chromium
- * through chromedriver (plain webdriverio). Everything checked is read back from the page: the image table, the
- * status lines and the terminal's rows (xterm's DOM renderer, `.xterm-rows`).
+ * through chromedriver (plain webdriverio). Everything checked is read back from the page: the image, container and
+ * volume tables, the file browsers, the build log, the status lines and the terminal's rows (xterm's DOM renderer,
+ * `.xterm-rows`).
  * Each test leaves a screenshot in .cache/test-output/web/NAME.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, sep } from 'node:path';
@@ -16,6 +17,7 @@ import { Key, remote } from 'webdriverio';
 import { buildImages } from '../../scripts/build-images.mjs';
 import { buildWeb, WEB_DIST } from '../../scripts/build-web.mjs';
 import { chromeCapabilities } from '../chromium.config.ts';
+import { pageKit, serveWeb } from './page-kit.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = join(root, '.cache', 'test-output', 'web');
@@ -26,13 +28,15 @@ let server: ChildProcess | undefined;
 let browser: WebdriverIO.Browser | undefined;
 let url = '';
 
-/** The bundle served WITHOUT COOP/COEP (a misconfigured web server), on a free port. */
+/** The bundle and the example images served WITHOUT COOP/COEP (a misconfigured web server), on a free port. */
 async function serveWithoutIsolation(): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.tar': 'application/x-tar' };
+  const images = join(scratch, 'web-images');
   const plain = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const file = join(WEB_DIST, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(WEB_DIST + sep) || !existsSync(file) || !types[extname(file)]) return void res.writeHead(404).end();
+    const [dir, rest] = path.startsWith('/images/') ? [images, path.slice('/images'.length)] : [WEB_DIST, path];
+    const file = join(dir, rest === '/' ? 'index.html' : rest);
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !types[extname(file)]) return void res.writeHead(404).end();
     res.writeHead(200, { 'Content-Type': types[extname(file)], Connection: 'close' });
     createReadStream(file).pipe(res);
   });
@@ -42,73 +46,13 @@ async function serveWithoutIsolation(): Promise<{ server: Server; url: string }>
   return { server: plain, url: `http://127.0.0.1:${address.port}/` };
 }
 
-/** Starts serve-web.mjs on a free port; resolves to the URL it prints. */
-function serve(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'scripts', 'serve-web.mjs')], {
-      env: { ...process.env, PORT: '0', WASMBOX_HOME: HOME, WEB_IMAGES_DIR: join(scratch, 'web-images') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    let out = '';
-    let err = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const found = /wasmbox playground: (http:\/\/\S+)/.exec(out);
-      if (found) resolve(found[1]);
-    });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('exit', (code) => reject(new Error(`serve-web.mjs exited (${code}) before listening:\n${out}${err}`)));
-  });
-}
-
 function page(): WebdriverIO.Browser {
   if (!browser) throw new Error('no browser session');
   return browser;
 }
 
-/** The terminal's visible rows as text (xterm renders non-breaking spaces). */
-async function terminalText(): Promise<string> {
-  return page().execute(() =>
-    Array.from(document.querySelectorAll('.xterm-rows > div'), (row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'),
-  );
-}
-
-async function waitForTerminal(pattern: RegExp, timeout = 10_000): Promise<string> {
-  let text = '';
-  await page().waitUntil(async () => pattern.test((text = await terminalText())), {
-    timeout,
-    timeoutMsg: `terminal never matched ${pattern}; it shows:\n${text}`,
-  });
-  return text;
-}
-
-async function waitForBody(attribute: 'ready' | 'run', value: string): Promise<void> {
-  await page().waitUntil(async () => (await page().execute((a) => document.body.dataset[a], attribute)) === value, {
-    timeout: 15_000,
-    timeoutMsg: `document.body.dataset.${attribute} never became "${value}"`,
-  });
-}
-
-async function text(selector: string): Promise<string> {
-  return page().execute((s) => document.querySelector(s)?.textContent ?? '', selector);
-}
-
-async function imageRows(): Promise<string[]> {
-  return page().execute(() => Array.from(document.querySelectorAll<HTMLElement>('#image-table tbody tr[data-image]'), (tr) => tr.dataset.image ?? ''));
-}
-
-/** Fills the Run form and submits it; resolves once the container is running. */
-async function startRun(image: string, args: string): Promise<void> {
-  await page().$('#run-image').setValue(image);
-  await page().$('#run-args').setValue(args);
-  await page().$('#run-button').click();
-  await page().waitUntil(async () => (await page().execute(() => document.body.dataset.run)) !== 'starting', { timeout: 15_000 });
-}
-
-async function screenshot(name: string): Promise<void> {
-  await page().saveScreenshot(join(SHOTS, `${name}.png`));
-}
+const { terminalText, waitForTerminal, waitForBody, text, imageRows, startRun, containerRows, press, listed, waitForDir, downloaded, waitForText, screenshot } =
+  pageKit(page, SHOTS);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -117,7 +61,7 @@ beforeAll(async () => {
     buildImages({ names: ['hello', 'coreutils'], quiet: true, env: { ...process.env, WASMBOX_HOME: HOME } }),
     buildWeb({ quiet: true }),
   ]);
-  url = await serve();
+  ({ child: server, url } = await serveWeb({ WASMBOX_HOME: HOME, WEB_IMAGES_DIR: join(scratch, 'web-images') }));
   browser = await remote({
     logLevel: 'warn',
     capabilities: chromeCapabilities(join(scratch, 'chromium-profile'), ['--headless']),
@@ -143,6 +87,12 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
     expect(await imageRows()).toEqual(['wasmbox/coreutils:latest', 'wasmbox/hello:latest']);
     expect(await text('#images-status')).toBe('2 images in this browser; loaded the examples wasmbox/coreutils:latest, wasmbox/hello:latest.');
     await screenshot('first-visit');
+    // This server has no clang image: the C tab says how to get one instead of offering a Load button.
+    await page().$('#tab-c').click();
+    expect(await text('#c-status')).toContain('this server does not offer it: build it with `node scripts/build-images.mjs clang`');
+    expect(await page().$('#c-load').isDisplayed()).toBe(false);
+    expect(await page().$('#c-compile').isEnabled()).toBe(false);
+    await page().$('#tab-run').click();
   });
 
   it('runs wasmbox/hello and shows its output and exit code in the terminal', async () => {
@@ -188,6 +138,58 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
     expect(await page().$('#stop-button').isEnabled()).toBe(false);
   });
 
+  it('lists the containers with how they ended, shows their logs, and browses the files of an ended one', async () => {
+    const rows = await containerRows();
+    // Newest first: the Stop and Ctrl+C runs were killed, the cat ended by Ctrl+D and hello exited by itself.
+    expect(rows.map((r) => [r.name, r.image, r.command, r.state, r.exit])).toEqual([
+      ['wasmbox-4', 'wasmbox/coreutils', 'cat', 'exited', 'killed (code 137)'],
+      ['wasmbox-3', 'wasmbox/coreutils', 'cat', 'exited', 'killed (code 137)'],
+      ['wasmbox-2', 'wasmbox/coreutils', 'cat', 'exited', 'exited (code 0)'],
+      ['wasmbox-1', 'wasmbox/hello', "/hello.wasm one 'two words'", 'exited', 'exited (code 0)'],
+    ]);
+
+    await press('Logs of wasmbox-1');
+    const logs = await waitForText('#container-logs', /argv\[2\] = two words/);
+    expect(logs).toContain('Logs of wasmbox-1');
+    expect(logs).toContain('Hello from wasmbox!');
+
+    // A killed container's changes went with its worker: the page says so instead of showing a stale tree.
+    await press('Files of wasmbox-4');
+    expect(await text('#containers-status')).toBe('wasmbox-4 did not end by itself (killed), so its files are gone.');
+
+    await press('Files of wasmbox-2');
+    await waitForDir('#container-files', '/');
+    expect(await text('#container-files h3')).toBe('Files of wasmbox-2 (wasmbox/coreutils)');
+    expect(await listed('#container-files')).toEqual(expect.arrayContaining(['bin/', 'dev/', 'tmp/']));
+    await press('Open directory /bin');
+    await waitForDir('#container-files', '/bin');
+    expect(await listed('#container-files')).toEqual(['cat', 'echo', 'ls', 'sha256sum', 'wc']);
+    await press('Show /bin/wc');
+    await waitForText('#container-files .file-viewer', /A binary file/);
+    expect(await text('#container-files .file-viewer h4')).toMatch(/^\/bin\/wc \(\d+(\.\d+)? kB\)$/);
+    expect(await downloaded('#container-files')).toMatch(/^\0asm/);
+    await screenshot('containers', '#containers');
+    await press('Close Files of wasmbox-2 (wasmbox/coreutils)');
+    expect(await page().$('#container-files').isDisplayed()).toBe(false);
+    expect(await page().execute(() => document.activeElement?.id)).toBe('containers-heading');
+
+    await press('Remove wasmbox-3');
+    await page().waitUntil(async () => (await containerRows()).length === 3, { timeout: 5_000 });
+    expect((await containerRows()).map((r) => r.name)).toEqual(['wasmbox-4', 'wasmbox-2', 'wasmbox-1']);
+    expect(await text('#containers-status')).toBe('Removed wasmbox-3.');
+
+    // Kill from the panel: the terminal's container stops, and the terminal says who stopped it.
+    await startRun('wasmbox/coreutils', 'cat');
+    await page().waitUntil(async () => (await containerRows())[0]?.state === 'running', { timeout: 5_000 });
+    expect((await containerRows())[0].name).toBe('wasmbox-5');
+    await press('Kill wasmbox-5');
+    await waitForBody('run', 'done');
+    await waitForTerminal(/\[killed by the Containers panel \(exit code 137\)\]/);
+    await page().waitUntil(async () => (await containerRows())[0]?.exit === 'killed (code 137)', { timeout: 5_000 });
+    // Focus stayed on that row: Kill became Files.
+    expect(await page().execute(() => document.activeElement?.getAttribute('aria-label'))).toBe('Files of wasmbox-5');
+  });
+
   it('removes an image, imports it back from a file and from a URL, and explains a failed import', async () => {
     await page().$('button[aria-label="Remove wasmbox/hello:latest"]').click();
     await page().waitUntil(async () => (await text('#images-status')) === 'Removed wasmbox/hello:latest.', { timeout: 10_000 });
@@ -220,6 +222,31 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
     await screenshot('import');
   });
 
+  it('creates a volume, uploads a file into it, and a container that mounts it reads the file', async () => {
+    writeFileSync(join(scratch, 'notes.txt'), 'first line\nsecond line\n');
+    await page().$('#volume-name').setValue('notes');
+    await page().$('#volume-form button[type="submit"]').click();
+    await waitForText('#volumes-status', /^Created volume notes\.$/);
+    await press('Files of volume notes');
+    await waitForDir('#volume-files', '/');
+    expect(await text('#volume-files .file-table tbody')).toBe('This directory is empty.');
+    await page().$('#volume-upload').setValue(join(scratch, 'notes.txt'));
+    await waitForText('#volumes-status', /^Uploaded \/notes.txt into volume notes\.$/);
+    await page().waitUntil(async () => (await listed('#volume-files')).includes('notes.txt'), { timeout: 5_000 });
+    await press('Show /notes.txt');
+    expect(await waitForText('#volume-files .file-text', /first line/)).toBe('first line\nsecond line\n');
+    expect(await downloaded('#volume-files')).toBe('first line\nsecond line\n');
+
+    await startRun('wasmbox/coreutils', 'cat /data/notes.txt', 'notes:/data');
+    await waitForBody('run', 'done');
+    await waitForTerminal(/cat \/data\/notes.txt\nfirst line\nsecond line\n\[exited with code 0\]/);
+
+    // A bad line in the Volumes field is reported before anything runs.
+    await startRun('wasmbox/coreutils', 'ls /data', 'notes');
+    expect(await text('#run-status')).toBe('volume line 1 ("notes") is not NAME:/path (or NAME:/path:ro)');
+    await screenshot('volumes', '#volumes');
+  });
+
   it('still has the images after a reload (IndexedDB), without fetching the example archives again', async () => {
     await page().refresh();
     await waitForBody('ready', 'true');
@@ -227,10 +254,57 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
     expect(await text('#images-status')).toBe('2 images in this browser.');
     const tars = await page().execute(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.tar')).length);
     expect(tars).toBe(0);
-    await screenshot('reload');
+    // The volume and its file are in IndexedDB too; containers belong to the page and are gone.
+    expect(await page().execute(() => Array.from(document.querySelectorAll<HTMLElement>('#volume-table tr[data-volume]'), (tr) => tr.dataset.volume))).toEqual(['notes']);
+    expect(await text('#container-table tbody')).toBe('No containers yet: run one above.');
+    await press('Files of volume notes');
+    await waitForDir('#volume-files', '/');
+    expect(await listed('#volume-files')).toEqual(['notes.txt']);
+    await screenshot('reload', '#volumes');
   });
 
-  it('says plainly why nothing can run when the page is not cross-origin isolated', async () => {
+  it('builds a Dockerfile typed into the page (COPY of a typed file, RUN), then runs the image and browses its files', async () => {
+    // The tabs work from the keyboard: arrow keys move between them (and select), Tab then enters the panel.
+    await page().$('#tab-run').click();
+    await page().keys(Key.ArrowRight);
+    expect(await page().execute(() => [document.activeElement?.id, document.getElementById('tab-build')?.getAttribute('aria-selected')])).toEqual(['tab-build', 'true']);
+    expect(await page().$('#panel-build').isDisplayed()).toBe(true);
+    expect(await page().$('#panel-run').isDisplayed()).toBe(false);
+    expect(await page().$('#build-dockerfile').getValue()).toContain('FROM wasmbox/coreutils');
+    await page().$('#build-file-text').setValue('one\ntwo\nthree\n');
+    await page().$('#build-button').click();
+    await waitForBody('build', 'done');
+    const log = await text('#build-log');
+    expect(log).toContain('Step 1/5 : FROM wasmbox/coreutils');
+    expect(log).toContain('Step 4/5 : RUN ["wc", "-l", "/data/greeting.txt"]');
+    // The RUN step's own output, from a container of this page's engine.
+    expect(log).toMatch(/^3 \/data\/greeting.txt$/m);
+    expect(log).toContain('Successfully tagged playground/greeting:latest');
+    expect(await text('#build-status')).toMatch(/^Built playground\/greeting:latest \(sha256:[0-9a-f]{12}\)\.$/);
+    expect(await imageRows()).toContain('playground/greeting:latest');
+    await screenshot('build', '#workbench');
+
+    await page().$('#build-run-button').click();
+    await waitForBody('run', 'done');
+    await waitForTerminal(/wasmbox run playground\/greeting:latest\none\ntwo\nthree\n\[exited with code 0\]/);
+    const [built] = await containerRows();
+    expect(built).toMatchObject({ image: 'playground/greeting:latest', command: 'cat /data/greeting.txt', exit: 'exited (code 0)' });
+    await press(`Files of ${built.name}`);
+    await waitForDir('#container-files', '/');
+    await press('Open directory /data');
+    await waitForDir('#container-files', '/data');
+    await press('Show /data/greeting.txt');
+    expect(await waitForText('#container-files .file-text', /three/)).toBe('one\ntwo\nthree\n');
+
+    // A broken Dockerfile: the builder's message, naming the line, in the log and the status line.
+    await page().$('#tab-build').click();
+    await page().$('#build-dockerfile').setValue('FROM wasmbox/coreutils\nRUN wc -l /data/x\n');
+    await page().$('#build-button').click();
+    await waitForBody('build', 'failed');
+    expect(await text('#build-status')).toMatch(/^Build failed: .*line 2/);
+  });
+
+  it('not cross-origin isolated: runs with stdin given up front and says why input is not interactive', async () => {
     const plain = await serveWithoutIsolation();
     try {
       await page().url(plain.url);
@@ -238,14 +312,23 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
       expect(await page().execute(() => crossOriginIsolated)).toBe(false);
       expect(await page().$('#isolation-warning').isDisplayed()).toBe(true);
       const warning = await text('#isolation-warning');
-      expect(warning).toContain('This page is not cross-origin isolated, so containers cannot run here.');
+      expect(warning).toContain('This page is not cross-origin isolated, so programs cannot read what you type while they run.');
       expect(warning).toContain('"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp"');
       expect(warning).toContain('node scripts/build-web.mjs && node scripts/serve-web.mjs');
-      expect(await page().$('#run-button').isEnabled()).toBe(false);
-      expect(await text('#run-status')).toContain('Running is disabled');
-      // The store still works: no examples on this server, an empty list saying how to import.
-      expect(await text('#image-table tbody')).toContain('No images yet');
-      await screenshot('not-isolated');
+      // Another origin, another IndexedDB: the examples are loaded here too.
+      expect(await imageRows()).toEqual(['wasmbox/coreutils:latest', 'wasmbox/hello:latest']);
+      expect(await page().$('#run-interactive').isDisplayed()).toBe(false);
+      expect(await page().$('#run-stdin').isDisplayed()).toBe(true);
+      expect(await page().$('#run-button').isEnabled()).toBe(true);
+      expect(await text('#terminal-help')).toContain('their input comes from the Input box');
+
+      await page().$('#run-stdin').setValue('one\ntwo\nthree\n');
+      await startRun('wasmbox/coreutils', 'wc -l');
+      await waitForBody('run', 'done');
+      await waitForTerminal(/\$ wasmbox run wasmbox\/coreutils wc -l\n3\n\[exited with code 0\]/);
+      expect(await text('#run-status')).toBe('wasmbox/coreutils exited with code 0.');
+      expect((await containerRows()).map((r) => r.exit)).toEqual(['exited (code 0)']);
+      await screenshot('not-isolated', '#isolation-warning');
     } finally {
       // Chromium keeps connections open; close them or close() waits for them.
       const closed = new Promise((resolve) => plain.server.close(resolve));
@@ -265,7 +348,7 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
     await page().refresh();
     await waitForBody('ready', 'true');
     expect(await page().execute(() => crossOriginIsolated)).toBe(true);
-    expect(await imageRows()).toEqual(['wasmbox/coreutils:latest', 'wasmbox/hello:latest']);
+    expect(await imageRows()).toEqual(['playground/greeting:latest', 'wasmbox/coreutils:latest', 'wasmbox/hello:latest']);
     await startRun('wasmbox/hello', 'offline');
     await waitForBody('run', 'done');
     const shown = await waitForTerminal(/\[exited with code 0\]/);

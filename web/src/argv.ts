@@ -38,6 +38,11 @@ export function splitArgs(text: string): string[] {
   return words;
 }
 
+/** `words` as one shell line, quoting what a shell would split or expand (the inverse of `splitArgs`). */
+export function shellWords(words: string[]): string {
+  return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
 /** Non-empty lines as KEY=value; lines starting with # are comments. */
 export function parseEnvLines(text: string): string[] {
   const entries: string[] = [];
@@ -48,4 +53,29 @@ export function parseEnvLines(text: string): string[] {
     entries.push(line);
   }
   return entries;
+}
+
+/** A named volume to mount, from a `NAME:/path` (or `NAME:/path:ro`) line of the Run form. */
+export interface VolumeLine {
+  name: string;
+  target: string;
+  readonly: boolean;
+}
+
+const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Non-empty lines as `NAME:/path[:ro]` (as `docker run -v NAME:/path`); lines starting with # are comments. */
+export function parseVolumeLines(text: string): VolumeLine[] {
+  const volumes: VolumeLine[] = [];
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([^:]+):(\/[^:]*)(?::(ro|rw))?$/.exec(line);
+    if (!match) throw new ArgvError(`volume line ${i + 1} ("${line}") is not NAME:/path (or NAME:/path:ro)`);
+    const [, name, target, mode] = match;
+    if (!VOLUME_NAME.test(name)) throw new ArgvError(`volume line ${i + 1}: "${name}" is not a volume name (letters, digits, _ . -)`);
+    if (volumes.some((v) => v.target === target)) throw new ArgvError(`volume line ${i + 1}: ${target} is mounted twice`);
+    volumes.push({ name, target, readonly: mode === 'ro' });
+  }
+  return volumes;
 }

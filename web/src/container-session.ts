@@ -1,20 +1,29 @@
 /**
- * Runs a container in the terminal: its stdout and stderr stream into it, keystrokes go through the line
+ * Runs a container in the terminal: it is started through `engine.containers` (so the Containers panel lists it,
+ * with its logs and files), its output is followed from its log into the terminal, keystrokes go through the line
  * discipline to its stdin (interactive runs), Ctrl+C kills it, and the end is reported as code and reason.
  * One container at a time.
  */
 import type { Terminal } from '@xterm/xterm';
-import type { ContainerProcess, Engine, ExitStatus } from '../../runtime/platform/entry.browser.ts';
+import type { Container, Engine, ExitStatus, LogChunk, RunMount } from '../../runtime/platform/entry.browser.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { describeExit } from './exit-text.ts';
+import { shellWords } from './argv.ts';
 
 export interface RunRequest {
+  /** The image to run; with `wasm`, the module's name (shown, and argv[0]). */
   image: string;
+  /** A module to run instead of an image (the C tab's compiled program). */
+  wasm?: Uint8Array;
   args: string[];
   /** KEY=value lines from the form. */
   env: string[];
-  /** stdin from the keyboard (and a tty for the program); otherwise stdin is closed. */
-  interactive: boolean;
+  /**
+   * `keyboard`: stdin from the terminal, and a tty for the program (needs cross-origin isolation); `{ text }`: the
+   * whole input given up front; `closed`: no input.
+   */
+  stdin: 'keyboard' | 'closed' | { text: string };
+  mounts?: RunMount[];
 }
 
 export interface RunOutcome {
@@ -24,10 +33,10 @@ export interface RunOutcome {
 }
 
 /** What stopped a container on the user's request, for the exit line. */
-export type StopSource = 'Ctrl+C' | 'the Stop button';
+export type StopSource = 'Ctrl+C' | 'the Stop button' | 'the Containers panel';
 
 interface ActiveRun {
-  proc: ContainerProcess;
+  container: Container;
   discipline: LineDiscipline;
   stdin: WritableStreamDefaultWriter<Uint8Array> | null;
   stoppedBy: StopSource | null;
@@ -37,8 +46,6 @@ const encoder = new TextEncoder();
 const DIM = '\x1b[2m';
 const BOLD = '\x1b[1m';
 const RESET = '\x1b[0m';
-/** How long to wait for the last output after the process ended before giving up on the streams. */
-const DRAIN_MS = 2000;
 
 export class ContainerSession {
   private active: ActiveRun | null = null;
@@ -58,37 +65,42 @@ export class ContainerSession {
   }
 
   /**
-   * Starts `request`; resolves when it has ended. Rejects if it cannot start. `onStart` is called once the process
+   * Starts `request`; resolves when it has ended. Rejects if it cannot start. `onStart` is called once the container
    * exists, i.e. from then on keystrokes reach it.
    */
-  async run(request: RunRequest, onStart?: () => void): Promise<RunOutcome> {
+  async run(request: RunRequest, onStart?: (container: Container) => void): Promise<RunOutcome> {
     if (this.running) throw new Error('a container is already running: stop it first (Ctrl+C)');
     this.newLine();
-    this.term.write(`${BOLD}$ wasmbox run ${[request.image, ...request.args].map(quote).join(' ')}${RESET}\r\n`);
+    this.term.write(`${BOLD}$ wasmbox run ${shellWords([request.image, ...request.args])}${RESET}\r\n`);
     this.starting = true;
     this.pendingStop = null;
-    let proc: ContainerProcess;
+    const keyboard = request.stdin === 'keyboard';
+    let container: Container;
     try {
-      proc = await this.engine.run({
-        image: request.image,
+      container = await this.engine.containers.run({
+        ...(request.wasm ? { wasm: request.wasm, name: request.image } : { image: request.image }),
         args: request.args,
         env: withTerminalSize(request.env, this.term),
-        stdin: request.interactive ? 'pipe' : 'closed',
-        tty: request.interactive,
+        stdin: request.stdin === 'keyboard' ? 'pipe' : request.stdin === 'closed' ? 'closed' : request.stdin.text,
+        tty: keyboard,
+        ...(request.mounts && request.mounts.length > 0 ? { mounts: request.mounts } : {}),
       });
     } finally {
       this.starting = false;
     }
-    const run: ActiveRun = { proc, discipline: new LineDiscipline(), stdin: proc.stdin?.getWriter() ?? null, stoppedBy: null };
+    // Input given up front is already the container's: only keyboard runs take keystrokes.
+    const stdin = keyboard ? (container.stdin?.getWriter() ?? null) : null;
+    const run: ActiveRun = { container, discipline: new LineDiscipline(), stdin, stoppedBy: null };
     this.active = run;
-    onStart?.();
+    onStart?.(container);
     if (this.pendingStop) this.stop(this.pendingStop);
-    const drained = Promise.all([this.pump(proc.stdout), this.pump(proc.stderr)]);
     let status: ExitStatus;
     try {
-      status = await proc.exited;
-      // Output written just before the end is still in the channels: show it before the exit line.
-      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
+      // The container records its own output; following its log shows the same bytes the Logs view will. The log
+      // ends once the container has ended and all its output is in (container.done resolves at the same time).
+      const shown = this.show(container.logs({ follow: true }));
+      status = await container.done;
+      await shown;
     } finally {
       this.active = null;
       try {
@@ -103,6 +115,11 @@ export class ContainerSession {
     return { status, description };
   }
 
+  /** The ID of the container in the terminal, if one is running there. */
+  get containerId(): string | null {
+    return this.active?.container.id ?? null;
+  }
+
   /** Kills the running container (or the one starting, as soon as it exists). */
   stop(source: StopSource): void {
     const run = this.active;
@@ -111,7 +128,7 @@ export class ContainerSession {
       return;
     }
     run.stoppedBy ??= source;
-    run.proc.kill();
+    run.container.kill();
   }
 
   private keyboard(data: string): void {
@@ -144,18 +161,17 @@ export class ContainerSession {
     }
   }
 
-  private async pump(stream: ReadableStream<Uint8Array>): Promise<void> {
-    const reader = stream.getReader();
+  /** Writes each chunk into the terminal until the log ends (the container ended). */
+  private async show(log: ReadableStream<LogChunk>): Promise<void> {
+    const reader = log.getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return;
         // Copy: the chunk may be a view on a buffer the channel reuses. Waiting for xterm to parse it is the
         // back-pressure that keeps a chatty program from queueing unbounded output in the page.
-        await new Promise<void>((resolve) => this.term.write(value.slice(), resolve));
+        await new Promise<void>((resolve) => this.term.write(value.bytes.slice(), resolve));
       }
-    } catch {
-      // The stream errors only when the process is torn down; the exit status reports why.
     } finally {
       reader.releaseLock();
     }
@@ -170,8 +186,4 @@ export class ContainerSession {
 function withTerminalSize(env: string[], term: Terminal): string[] {
   const has = (key: string): boolean => env.some((entry) => entry.startsWith(`${key}=`));
   return [...(has('COLUMNS') ? [] : [`COLUMNS=${term.cols}`]), ...(has('LINES') ? [] : [`LINES=${term.rows}`]), ...env];
-}
-
-function quote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -17,3 +17,9 @@ export function describeExit(status: ExitStatus, stoppedBy: string | null): stri
       return `crashed with a trap (exit code ${status.code})${detail}`;
   }
 }
+
+/** The short form for a table cell: how it ended and the code (`exited (code 0)`, `killed (code 137)`). */
+export function exitSummary(status: ExitStatus): string {
+  const how = { exit: 'exited', killed: 'killed', timeout: 'timed out', oom: 'out of memory', trap: 'crashed (trap)' }[status.reason];
+  return `${how} (code ${status.code})`;
+}

@@ -1,6 +1,7 @@
 /** The image table: one row per stored name, with Run (fills the Run form) and Remove buttons. */
 import type { ImageSummary } from '../../runtime/platform/entry.browser.ts';
 import { formatBytes, formatCreated } from './format.ts';
+import { button } from './dom.ts';
 
 export interface ImageListActions {
   run(image: ImageSummary): void;
@@ -51,14 +52,4 @@ export function renderImageList(body: HTMLTableSectionElement, images: ImageSumm
     rows.push(row);
   }
   body.replaceChildren(...rows);
-}
-
-function button(text: string, label: string, onClick: () => void, disabled = false): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.textContent = text;
-  b.setAttribute('aria-label', label);
-  b.disabled = disabled;
-  b.addEventListener('click', onClick);
-  return b;
 }

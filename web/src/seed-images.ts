@@ -1,15 +1,14 @@
 /**
  * First visit: the example images the server lists in images/index.json go into the IndexedDB store. Each one is
  * loaded once per browser (remembered in localStorage), so an image the user removed does not come back on the
- * next visit, and one already in the store (same name) is not fetched again.
+ * next visit, and one already in the store (same name) is not fetched again. Big examples (`isOnDemand`) are left
+ * for the user to load with a button (`loadExample`).
  */
 import { storeName, type Engine } from '../../runtime/platform/entry.browser.ts';
+import { isOnDemand, type ExampleImage } from './examples.ts';
+import { formatBytes } from './format.ts';
 
-export interface ExampleImage {
-  name: string;
-  file: string;
-  bytes: number;
-}
+export type { ExampleImage } from './examples.ts';
 
 const SEEDED_KEY = 'wasmbox.playground.seeded';
 
@@ -43,13 +42,10 @@ export async function seedExampleImages(engine: Engine, base: URL, progress: (me
   const failures: string[] = [];
   for (const example of examples) {
     const name = storeName(example.name);
-    if (seeded.has(name)) continue;
+    if (seeded.has(name) || isOnDemand(example)) continue;
     if (!present.has(name)) {
       try {
-        progress(`Loading example image ${example.name} (${Math.round(example.bytes / 1000)} kB)\u2026`);
-        const response = await fetch(new URL(`images/${encodeURIComponent(example.file)}`, base));
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        await engine.images.load(new Uint8Array(await response.arrayBuffer()));
+        await loadExample(engine, base, example, progress);
         loaded.push(example.name);
       } catch (error) {
         failures.push(`${example.name}: ${error instanceof Error ? error.message : String(error)}`);
@@ -61,4 +57,12 @@ export async function seedExampleImages(engine: Engine, base: URL, progress: (me
   }
   if (failures.length > 0) throw new Error(`could not load example image(s): ${failures.join('; ')}`);
   return loaded;
+}
+
+/** Fetches one example archive from the server and loads it into the store. */
+export async function loadExample(engine: Engine, base: URL, example: ExampleImage, progress: (message: string) => void): Promise<void> {
+  progress(`Loading example image ${example.name} (${formatBytes(example.bytes)})\u2026`);
+  const response = await fetch(new URL(`images/${encodeURIComponent(example.file)}`, base));
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  await engine.images.load(new Uint8Array(await response.arrayBuffer()));
 }

@@ -5,9 +5,13 @@
  * when online) and falls back to the cache when the network fails, refreshing the cache on each success.
  * Cached responses keep their COOP/COEP headers, so an offline page is still cross-origin isolated.
  *
+ * Archives of big examples (`isOnDemand`: the C compiler) are not precached: they are cached when the page loads
+ * them on request, like any other response.
  * Built as a classic script (scripts/build-web.mjs); the typings below are the few service worker APIs used, so
  * the project need not add the WebWorker lib (which conflicts with DOM's) for this one file.
  */
+import { isOnDemand, type ExampleImage } from './examples.ts';
+
 interface SwExtendableEvent extends Event {
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -34,7 +38,8 @@ async function precache(): Promise<void> {
   // The example archives, as listed by the server (none when it has no examples).
   const index = await cache.match(new URL('images/index.json', base).href);
   const list: unknown = index ? await index.json().catch(() => []) : [];
-  const files = Array.isArray(list) ? list.map((entry: { file?: unknown }) => entry.file).filter((f): f is string => typeof f === 'string') : [];
+  const examples = Array.isArray(list) ? list.filter((e): e is ExampleImage => typeof e?.file === 'string' && typeof e?.bytes === 'number') : [];
+  const files = examples.filter((e) => !isOnDemand(e)).map((e) => e.file);
   await cache.addAll(files.map((file) => new URL(`images/${encodeURIComponent(file)}`, base).href));
 }
 
