@@ -54,9 +54,9 @@ export interface ContainerProcess {
   /** Stops the guest at once (even in a tight loop or blocked on stdin). No-op once it has ended. */
   kill(): void;
   /**
-   * Asks the guest to end (docker stop / Ctrl+C): its input ends and its next syscall exits with `code` (143 as
-   * SIGTERM, 130 as SIGINT), so its worker reports its filesystem changes; after `graceMs` it is killed. Where there
-   * is no shared memory it is killed at once. No-op once it has ended.
+   * Asks the guest to end (docker stop / Ctrl+C): it exits with `code` (143 as SIGTERM, 130 as SIGINT) at its next
+   * syscall, or at once when sleeping or waiting for input, so its worker reports its filesystem changes; after
+   * `graceMs` it is killed. Where there is no shared memory it is killed at once. No-op once it has ended.
    */
   stop(options?: { code?: number; graceMs?: number }): void;
 }
@@ -173,7 +173,6 @@ export function startProcess(resources: ProcessResources, worker: WorkerHandle, 
       stopCode = code;
       Atomics.store(control, 0, code);
       Atomics.notify(control, 0);
-      stdio.endInput();
       graceTimer = setTimeout(() => end({ code: KILLED_EXIT_CODE, reason: 'killed', message: `did not stop within ${graceMs} ms: killed` }, false), graceMs);
     },
   };

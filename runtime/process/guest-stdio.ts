@@ -7,7 +7,7 @@
  * Output is flushed before every call that may block (the worker calls `flush`), so a prompt shows before the guest
  * waits, as with the shared transport.
  */
-import type { InputSource, OutputSink } from '../wasi/host-io.ts';
+import { ProcExit, type InputSource, type OutputSink } from '../wasi/host-io.ts';
 import { BlockingReader, BlockingWriter } from './byte-channel.ts';
 import type { StdioMessage, StdioSpec } from './protocol.ts';
 
@@ -24,12 +24,13 @@ export interface GuestStdio {
   close(): void;
 }
 
-export function openGuestStdio(spec: StdioSpec): GuestStdio {
+/** `interrupted`: a stop request's exit code, or null (see RunRequest.control); a blocked read ends for it. */
+export function openGuestStdio(spec: StdioSpec, interrupted?: () => number | null): GuestStdio {
   if (spec.kind === 'shared') {
     const stdout = new BlockingWriter(spec.stdout);
     const stderr = new BlockingWriter(spec.stderr);
     return {
-      stdin: spec.stdin ? new ChannelInput(new BlockingReader(spec.stdin)) : closedInput,
+      stdin: spec.stdin ? new ChannelInput(new BlockingReader(spec.stdin), interrupted) : closedInput,
       stdout,
       stderr,
       close() {
@@ -57,15 +58,35 @@ export function openGuestStdio(spec: StdioSpec): GuestStdio {
 
 export const closedInput: InputSource = { read: () => 0, waitReadable: () => true };
 
+/** How often a guest blocked on stdin looks for a stop request (a signal would interrupt its read). */
+const STOP_POLL_MS = 50;
+
 class ChannelInput implements InputSource {
-  constructor(private readonly reader: BlockingReader) {}
+  constructor(
+    private readonly reader: BlockingReader,
+    private readonly interrupted?: () => number | null,
+  ) {}
 
   read(dst: Uint8Array): number {
+    if (this.interrupted) this.waitUntilReadable(Infinity);
     return this.reader.read(dst);
   }
 
   waitReadable(timeoutNs: bigint | null): boolean {
-    return this.reader.waitReadable(timeoutNs === null ? Infinity : Number(timeoutNs) / 1e6);
+    const timeoutMs = timeoutNs === null ? Infinity : Number(timeoutNs) / 1e6;
+    return this.interrupted ? this.waitUntilReadable(timeoutMs) : this.reader.waitReadable(timeoutMs);
+  }
+
+  /** Waits in slices, ending the guest (as proc_exit) when a stop is asked for meanwhile. */
+  private waitUntilReadable(timeoutMs: number): boolean {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const code = this.interrupted!();
+      if (code !== null) throw new ProcExit(code);
+      const left = deadline - performance.now();
+      if (this.reader.waitReadable(Math.max(0, Math.min(left, STOP_POLL_MS)))) return true;
+      if (left <= STOP_POLL_MS) return false;
+    }
   }
 }
 

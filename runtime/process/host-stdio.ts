@@ -28,8 +28,6 @@ export interface HostStdio {
   finished(): void;
   /** The worker was stopped (kill, timeout, crash): outputs end now; nothing is reused (the worker may still write). */
   stopped(): void;
-  /** Ends the guest's input (end of file at its next read), as when a stop is asked for. */
-  endInput(): void;
 }
 
 // ---- shared memory -------------------------------------------------------------------------------------------------
@@ -73,9 +71,6 @@ export function sharedHostStdio(channels: ChannelPool, stdinMode: StdinMode): Ho
       recycleStdin();
     },
     stopped: closeAll,
-    endInput() {
-      stdin?.closeWriter();
-    },
   };
 }
 
@@ -151,9 +146,6 @@ export function messageHostStdio(stdinMode: Exclude<StdinMode, 'pipe'>): HostStd
       // result travels on another port, so it may come first).
     },
     stopped: endAll,
-    endInput() {
-      // Input was given whole, up front: it ends by itself.
-    },
   };
 }
 

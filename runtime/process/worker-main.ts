@@ -36,8 +36,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   return {
     ping: () => 'pong',
     run(request: RunRequest): RunResult {
-      const stdio = openGuestStdio(request.stdio);
       const control = request.control ? new Int32Array(request.control) : null;
+      const stdio = openGuestStdio(request.stdio, control ? stopCode(control) : undefined);
       try {
         return runGuest(request, { stdio, sleep: sleeper(control), control, randomFill, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
       } finally {
@@ -64,6 +64,14 @@ function sleeper(control: Int32Array | null): (ns: bigint) => void {
     while (performance.now() < until) {
       // spin
     }
+  };
+}
+
+/** Reads a stop request: the exit code the host asked for, or null. */
+function stopCode(control: Int32Array): () => number | null {
+  return () => {
+    const code = Atomics.load(control, 0);
+    return code === 0 ? null : code;
   };
 }
 
@@ -103,8 +111,7 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
   };
   const encoder = new TextEncoder();
   const trace = request.trace ? (line: string) => stderr.write(encoder.encode(`[wasi] ${line}\n`)) : undefined;
-  const control = deps.control;
-  const interrupted = control ? () => (Atomics.load(control, 0) === 0 ? null : Atomics.load(control, 0)) : undefined;
+  const interrupted = deps.control ? stopCode(deps.control) : undefined;
   const host = new WasiHost({ args: request.args, env: request.env, vfs, io, trace, interrupted });
 
   let instance: WebAssembly.Instance;

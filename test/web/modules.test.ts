@@ -81,6 +81,8 @@ describe('exit line', () => {
   it('says how the container ended', () => {
     expect(describeExit({ code: 3, reason: 'exit', message: '' }, null)).toBe('exited with code 3');
     expect(describeExit({ code: 137, reason: 'killed', message: '' }, 'Ctrl+C')).toBe('killed by Ctrl+C (exit code 137)');
+    expect(describeExit({ code: 130, reason: 'exit', message: 'stopped (exit code 130)' }, 'Ctrl+C')).toBe('stopped by Ctrl+C (exit code 130)');
+    expect(describeExit({ code: 0, reason: 'exit', message: '' }, 'Ctrl+C')).toBe('exited with code 0'); // ended by itself first
     expect(describeExit({ code: 137, reason: 'timeout', message: 'after 10 s' }, null)).toBe('stopped: time limit reached (exit code 137): after 10 s');
     expect(describeExit({ code: 137, reason: 'oom', message: '' }, null)).toBe('stopped: out of memory (exit code 137)');
     expect(describeExit({ code: 134, reason: 'trap', message: 'unreachable in main' }, null)).toBe('crashed with a trap (exit code 134): unreachable in main');

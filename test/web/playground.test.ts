@@ -118,32 +118,32 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
     await screenshot('cat');
   });
 
-  it('kills a container waiting for input with Ctrl+C and reports it', async () => {
+  it('stops a container waiting for input with Ctrl+C and reports it', async () => {
     await startRun('wasmbox/coreutils', 'cat');
     expect(await page().execute(() => document.body.dataset.run)).toBe('running');
     await page().keys('unfinished');
     await page().keys([Key.Ctrl, 'c']);
     await waitForBody('run', 'done');
-    await waitForTerminal(/unfinished\^C\n\[killed by Ctrl\+C \(exit code 137\)\]/);
-    expect(await text('#run-status')).toBe('wasmbox/coreutils killed by Ctrl+C (exit code 137).');
+    await waitForTerminal(/unfinished\^C\n\[stopped by Ctrl\+C \(exit code 130\)\]/);
+    expect(await text('#run-status')).toBe('wasmbox/coreutils stopped by Ctrl+C (exit code 130).');
     await screenshot('ctrl-c');
   });
 
-  it('the Stop button kills the running container too', async () => {
+  it('the Stop button stops the running container too', async () => {
     await startRun('wasmbox/coreutils', 'cat');
     expect(await page().$('#stop-button').isEnabled()).toBe(true);
     await page().$('#stop-button').click();
     await waitForBody('run', 'done');
-    await waitForTerminal(/\$ wasmbox run wasmbox\/coreutils cat\n\[killed by the Stop button \(exit code 137\)\]/);
+    await waitForTerminal(/\$ wasmbox run wasmbox\/coreutils cat\n\[stopped by the Stop button \(exit code 143\)\]/);
     expect(await page().$('#stop-button').isEnabled()).toBe(false);
   });
 
   it('lists the containers with how they ended, shows their logs, and browses the files of an ended one', async () => {
     const rows = await containerRows();
-    // Newest first: the Stop and Ctrl+C runs were killed, the cat ended by Ctrl+D and hello exited by itself.
+    // Newest first: the Stop and Ctrl+C runs were stopped, the cat ended by Ctrl+D and hello exited by itself.
     expect(rows.map((r) => [r.name, r.image, r.command, r.state, r.exit])).toEqual([
-      ['wasmbox-4', 'wasmbox/coreutils', 'cat', 'exited', 'killed (code 137)'],
-      ['wasmbox-3', 'wasmbox/coreutils', 'cat', 'exited', 'killed (code 137)'],
+      ['wasmbox-4', 'wasmbox/coreutils', 'cat', 'exited', 'stopped (code 143)'],
+      ['wasmbox-3', 'wasmbox/coreutils', 'cat', 'exited', 'stopped (code 130)'],
       ['wasmbox-2', 'wasmbox/coreutils', 'cat', 'exited', 'exited (code 0)'],
       ['wasmbox-1', 'wasmbox/hello', "/hello.wasm one 'two words'", 'exited', 'exited (code 0)'],
     ]);
@@ -152,10 +152,6 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
     const logs = await waitForText('#container-logs', /argv\[2\] = two words/);
     expect(logs).toContain('Logs of wasmbox-1');
     expect(logs).toContain('Hello from wasmbox!');
-
-    // A killed container's changes went with its worker: the page says so instead of showing a stale tree.
-    await press('Files of wasmbox-4');
-    expect(await text('#containers-status')).toBe('wasmbox-4 did not end by itself (killed), so its files are gone.');
 
     await press('Files of wasmbox-2');
     await waitForDir('#container-files', '/');
@@ -188,6 +184,9 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
     await page().waitUntil(async () => (await containerRows())[0]?.exit === 'killed (code 137)', { timeout: 5_000 });
     // Focus stayed on that row: Kill became Files.
     expect(await page().execute(() => document.activeElement?.getAttribute('aria-label'))).toBe('Files of wasmbox-5');
+    // A killed container's changes went with its worker (a stopped one keeps them): the page says so.
+    await press('Files of wasmbox-5');
+    expect(await text('#containers-status')).toBe('wasmbox-5 did not end by itself (killed), so its files are gone.');
   });
 
   it('removes an image, imports it back from a file and from a URL, and explains a failed import', async () => {

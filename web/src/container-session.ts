@@ -1,7 +1,8 @@
 /**
  * Runs a container in the terminal: it is started through `engine.containers` (so the Containers panel lists it,
  * with its logs and files), its output is followed from its log into the terminal, keystrokes go through the line
- * discipline to its stdin (interactive runs), Ctrl+C kills it, and the end is reported as code and reason.
+ * discipline to its stdin (interactive runs), Ctrl+C or Stop stops it as a signal would (a second time kills it),
+ * and the end is reported as code and reason.
  * One container at a time.
  */
 import type { Terminal } from '@xterm/xterm';
@@ -120,15 +121,20 @@ export class ContainerSession {
     return this.active?.container.id ?? null;
   }
 
-  /** Kills the running container (or the one starting, as soon as it exists). */
+  /**
+   * Stops the running container (or the one starting, as soon as it exists): Ctrl+C as SIGINT (130), the Stop button
+   * as docker stop (143), so it ends at once at its next call and keeps what it wrote to volumes; a program that
+   * makes no calls is killed after 3 s, and a second stop kills at once. The Containers panel's Kill kills.
+   */
   stop(source: StopSource): void {
     const run = this.active;
     if (!run) {
       if (this.starting) this.pendingStop = source;
       return;
     }
+    if (run.stoppedBy !== null || source === 'the Containers panel') run.container.kill();
+    else run.container.stop({ code: source === 'Ctrl+C' ? 130 : 143, graceMs: 3000 });
     run.stoppedBy ??= source;
-    run.container.kill();
   }
 
   private keyboard(data: string): void {

@@ -6,6 +6,8 @@ export function describeExit(status: ExitStatus, stoppedBy: string | null): stri
   const detail = status.message ? `: ${status.message}` : '';
   switch (status.reason) {
     case 'exit':
+      // A stop the guest obeyed is an exit with the code asked for (the engine's message says so).
+      if (stoppedBy && status.message.startsWith('stopped')) return `stopped by ${stoppedBy} (exit code ${status.code})`;
       return `exited with code ${status.code}`;
     case 'killed':
       return stoppedBy ? `killed by ${stoppedBy} (exit code ${status.code})` : `killed (exit code ${status.code})${detail}`;
@@ -20,6 +22,8 @@ export function describeExit(status: ExitStatus, stoppedBy: string | null): stri
 
 /** The short form for a table cell: how it ended and the code (`exited (code 0)`, `killed (code 137)`). */
 export function exitSummary(status: ExitStatus): string {
-  const how = { exit: 'exited', killed: 'killed', timeout: 'timed out', oom: 'out of memory', trap: 'crashed (trap)' }[status.reason];
+  const how = status.reason === 'exit' && status.message.startsWith('stopped')
+    ? 'stopped'
+    : { exit: 'exited', killed: 'killed', timeout: 'timed out', oom: 'out of memory', trap: 'crashed (trap)' }[status.reason];
   return `${how} (code ${status.code})`;
 }
