@@ -7,7 +7,7 @@
  * Each test leaves a screenshot in .cache/test-output/web/NAME.png.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, sep } from 'node:path';
@@ -18,6 +18,10 @@ import { buildImages } from '../../scripts/build-images.mjs';
 import { buildWeb, WEB_DIST } from '../../scripts/build-web.mjs';
 import { chromeCapabilities } from '../chromium.config.ts';
 import { pageKit, serveWeb } from './page-kit.ts';
+import { storeHelloImage } from '../../images/archive/test-kit.ts';
+import { saveArchive } from '../../images/archive/save-archive.ts';
+import { createMemoryStore } from '../../images/store/memory-store.ts';
+import { fixturePath } from '../helpers/fixtures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = join(root, '.cache', 'test-output', 'web');
@@ -244,6 +248,25 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
     await startRun('wasmbox/coreutils', 'ls /data', 'notes');
     expect(await text('#run-status')).toBe('volume line 1 ("notes") is not NAME:/path (or NAME:/path:ro)');
     await screenshot('volumes', '#volumes');
+  });
+
+  it('kills a spinning container (no syscalls, so a stop cannot reach it) with a second Ctrl+C', async () => {
+    // An image whose program spins forever (test/programs/spin.c), imported like any archive.
+    const store = createMemoryStore();
+    await storeHelloImage(store, ['docker.io/library/spin:1'], { wasm: readFileSync(fixturePath('spin')) });
+    const tar = join(scratch, 'spin.tar');
+    writeFileSync(tar, await saveArchive(store, ['spin:1']));
+    await page().$('#import-file').setValue(tar);
+    await page().waitUntil(async () => (await text('#images-status')).startsWith('Imported'), { timeout: 10_000 });
+    await startRun('spin:1', '');
+    await page().waitUntil(async () => (await containerRows())[0]?.state === 'running', { timeout: 5_000 });
+    await page().keys([Key.Ctrl, 'c']);
+    await page().keys([Key.Ctrl, 'c']);
+    await waitForBody('run', 'done');
+    await waitForTerminal(/\[killed by Ctrl\+C \(exit code 137\)\]/);
+    await page().$('button[aria-label="Remove spin:1"]').click();
+    await page().waitUntil(async () => !(await imageRows()).some((r) => r.startsWith('spin:')), { timeout: 10_000 });
+    await press(`Remove ${(await containerRows())[0].name}`);
   });
 
   it('still has the images after a reload (IndexedDB), without fetching the example archives again', async () => {
