@@ -35,7 +35,7 @@ import { readLayer } from '../layer/read-layer.ts';
 import { writeLayerTar, type LayerSourceEntry } from '../layer/write-layer.ts';
 import type { BuildContext, ContextEntry } from './context.ts';
 import { createIgnoreMatcher, globRegex, hasGlob } from './dockerignore.ts';
-import { DockerfileError, expandWord, parseDockerfile, type CopyInstruction, type Instruction } from './dockerfile.ts';
+import { DockerfileError, expandWord, parseDockerfile, type CopyInstruction } from './dockerfile.ts';
 
 /** One layer of the image being built, as a RUN step needs it: the uncompressed tar. */
 export interface StepLayer {

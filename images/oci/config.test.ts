@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { configPlatform, MAX_CONFIG_BYTES, parseImageConfig } from './config.ts';
-import { ImageFormatError } from './image-format-error.ts';
 import { fakeDigest, json, wasiConfig, failurePath } from './oci-fixtures.test-util.ts';
 
 describe('parseImageConfig', () => {

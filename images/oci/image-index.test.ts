@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ImageFormatError } from './image-format-error.ts';
 import { MAX_INDEX_BYTES, MAX_INDEX_MANIFESTS, parseIndex } from './image-index.ts';
 import { MEDIA_TYPE } from './media-types.ts';
 import { fakeDigest, json, failurePath } from './oci-fixtures.test-util.ts';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Descriptor } from './descriptor.ts';
-import { ImageFormatError } from './image-format-error.ts';
 import type { ImageManifest } from './manifest.ts';
 import { MEDIA_TYPE } from './media-types.ts';
 import { fakeDigest, json, failurePath } from './oci-fixtures.test-util.ts';

@@ -55,7 +55,7 @@ function page(): WebdriverIO.Browser {
   return browser;
 }
 
-const { terminalText, waitForTerminal, waitForBody, text, imageRows, startRun, containerRows, press, listed, waitForDir, downloaded, waitForText, screenshot } =
+const { waitForTerminal, waitForBody, text, imageRows, startRun, containerRows, press, listed, waitForDir, downloaded, waitForText, screenshot } =
   pageKit(page, SHOTS);
 
 beforeAll(async () => {
