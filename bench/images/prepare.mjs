@@ -1,7 +1,8 @@
 // bench images/prepare: builds the image archives the image rows use, with the repository's own image code
 // (images/layer writeLayer, images/archive saveArchive on a memory store). Run under tsx (it imports the TypeScript
 // sources: the dist bundle exports the engine, not the image toolkit):
-//   node --import tsx bench/images/prepare.mjs OUT_DIR
+//   node --import tsx bench/images/prepare.mjs OUT_DIR [--big-only]
+// (--big-only: just big.tar and no in-process import; the browser rows' image import uses it.)
 // Writes OUT_DIR/{big,small,shared-a,shared-b}.tar and prints JSON on stdout: each tar's bytes, the images' layer
 // sizes, and an in-process import time (loadArchive into a fresh OCI layout store) for big.tar.
 // Images (wasi/wasm, gzip layers, Entrypoint /hello.wasm):
@@ -23,6 +24,7 @@ import { MEDIA_TYPE } from '../../images/oci/media-types.ts';
 import { storeName } from '../../runtime/engine/image-service.ts';
 
 const out = process.argv[2];
+const bigOnly = process.argv.includes('--big-only');
 const MB = 1_000_000;
 const enc = new TextEncoder();
 const hello = new Uint8Array(readFileSync(new URL('../../.cache/fixtures/hello.wasm', import.meta.url)));
@@ -74,13 +76,15 @@ async function storeImage(store, name, layerSets) {
 
 const store = createMemoryStore();
 const base = [file('hello.wasm', hello, 0o755)];
-const shared = dataLayer('data', 40 * MB, 8, 1000);
+const shared = bigOnly ? null : dataLayer('data', 40 * MB, 8, 1000);
 const images = {
   big: await storeImage(store, 'big:1', [base, dataLayer('data', 50 * MB, 10, 1)]),
-  small: await storeImage(store, 'small:1', [base, dataLayer('data', 1 * MB, 1, 500)]),
-  'shared-a': await storeImage(store, 'shared-a:1', [base, shared, [file('etc/which', enc.encode('a\n'))]]),
-  'shared-b': await storeImage(store, 'shared-b:1', [base, shared, [file('etc/which', enc.encode('b\n'))]]),
 };
+if (!bigOnly) {
+  images.small = await storeImage(store, 'small:1', [base, dataLayer('data', 1 * MB, 1, 500)]);
+  images['shared-a'] = await storeImage(store, 'shared-a:1', [base, shared, [file('etc/which', enc.encode('a\n'))]]);
+  images['shared-b'] = await storeImage(store, 'shared-b:1', [base, shared, [file('etc/which', enc.encode('b\n'))]]);
+}
 const tars = {};
 for (const name of Object.keys(images)) {
   const tar = await saveArchive(store, [`${name}:1`]);
@@ -91,7 +95,7 @@ for (const name of Object.keys(images)) {
 // In-process import of big.tar (the library path, without the CLI's process start): one run, into a fresh store.
 const bigTar = new Uint8Array(readFileSync(join(out, 'big.tar')));
 const loadMs = [];
-for (let i = 0; i < 1; i++) {
+for (let i = 0; i < (bigOnly ? 0 : 1); i++) {
   const dir = mkdtempSync(join(tmpdir(), 'wasmbox-bench-store-'));
   try {
     const target = await openOciLayoutStore(join(dir, 'store'));
