@@ -204,14 +204,21 @@ export class Engine {
           'or pass the input up front (stdin: a string or Uint8Array)',
       );
     }
-    // Take the worker first: a cold engine spawns its thread while the module is hashed and compiled.
-    const worker = this.workers.acquire();
+    // Ask for the worker first: a cold engine starts its thread while the module is hashed and compiled.
+    const acquiring = this.workers.acquire();
+    acquiring.catch(() => undefined); // handled below, after the compile
     let prepared;
     try {
       prepared = await this.modules.prepare(resolved.wasm, resolved.name, resolved.memoryLimitBytes);
     } catch (error) {
-      this.workers.release(worker);
+      acquiring.then((worker) => this.workers.release(worker), () => undefined);
       throw error;
+    }
+    let worker;
+    try {
+      worker = await acquiring;
+    } catch (error) {
+      throw new WasmboxError('Unavailable', `no container worker: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     const proc = startProcess({ workers: this.workers, channels: this.channels }, worker, {
       module: prepared.module,

@@ -1,9 +1,14 @@
 /**
  * process worker-pool: warm container workers, so starting a container does not pay for starting a thread.
  *
- * Lifecycle: `acquire` hands out an idle worker (or spawns one); after a run that ended by itself the caller
- * `release`s it for reuse; after a kill, a timeout or a crash the caller `discard`s it (it is terminated).
+ * Lifecycle: `acquire` hands out an idle worker; after a run that ended by itself the caller `release`s it for
+ * reuse; after a kill, a timeout or a crash the caller `discard`s it (it is terminated).
  * Reuse is safe because a worker keeps no state between runs (see `worker-main.ts`).
+ * With no idle worker, `acquire` starts one but takes whichever is ready first: it, or a worker another container
+ * releases meanwhile. A thread takes tens of milliseconds to start (~45 ms in Chromium) and a short container a
+ * few, so a burst of 50 short containers runs on the few workers that keep coming back instead of waiting for 50
+ * new threads, while long-running containers still each get their own. At most `MAX_SPAWNING` threads start at
+ * once, so a burst does not starve the host's cores; a surplus started worker parks idle (or ends beyond maxIdle).
  */
 import type { Platform, WorkerHandle } from '../platform/platform.ts';
 
@@ -12,8 +17,19 @@ export interface WorkerPoolOptions {
   maxIdle: number;
 }
 
+/** Threads starting at the same time, at most. */
+const MAX_SPAWNING = 4;
+
+interface Waiter {
+  resolve(worker: WorkerHandle): void;
+  reject(error: Error): void;
+}
+
 export class WorkerPool {
   private readonly idle: WorkerHandle[] = [];
+  /** Acquires waiting for a worker, oldest first. */
+  private readonly waiters: Waiter[] = [];
+  private spawning = 0;
   /** Unsubscribes the crash watch of each idle worker. */
   private readonly idleWatch = new Map<WorkerHandle, () => void>();
   private closed = false;
@@ -23,21 +39,62 @@ export class WorkerPool {
     private readonly options: WorkerPoolOptions,
   ) {}
 
-  acquire(): WorkerHandle {
-    if (this.closed) throw new Error('worker pool is closed');
-    const worker = this.idle.pop() ?? this.platform.spawnWorker();
-    this.idleWatch.get(worker)?.();
-    this.idleWatch.delete(worker);
-    worker.setActive(true);
-    return worker;
+  /** A worker for one container: an idle one at once, else the first to be ready (see the module doc). */
+  acquire(): Promise<WorkerHandle> {
+    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    const idle = this.idle.pop();
+    if (idle) return Promise.resolve(this.activate(idle));
+    return new Promise<WorkerHandle>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.spawnForWaiters();
+    });
   }
 
   release(worker: WorkerHandle): void {
+    this.offer(worker);
+  }
+
+  /** A worker is free: to the oldest waiter, else idle (or terminated beyond maxIdle or once closed). */
+  private offer(worker: WorkerHandle): void {
+    const waiter = this.waiters.shift();
+    if (waiter && !this.closed) {
+      waiter.resolve(this.activate(worker));
+      return;
+    }
     if (this.closed || this.idle.length >= this.options.maxIdle) {
       void worker.terminate();
       return;
     }
     this.keepIdle(worker);
+  }
+
+  /** Starts threads while waiters outnumber the ones starting (up to MAX_SPAWNING at once). */
+  private spawnForWaiters(): void {
+    while (this.spawning < Math.min(this.waiters.length, MAX_SPAWNING)) {
+      this.spawning++;
+      const fresh = this.platform.spawnWorker();
+      answered(fresh).then(
+        () => {
+          this.spawning--;
+          this.offer(fresh);
+          this.spawnForWaiters();
+        },
+        (error: Error) => {
+          this.spawning--;
+          void fresh.terminate();
+          // A thread that cannot start fails the oldest waiter (it would fail again for the others).
+          this.waiters.shift()?.reject(error);
+          this.spawnForWaiters();
+        },
+      );
+    }
+  }
+
+  private activate(worker: WorkerHandle): WorkerHandle {
+    this.idleWatch.get(worker)?.();
+    this.idleWatch.delete(worker);
+    worker.setActive(true);
+    return worker;
   }
 
   /** Parks `worker` as idle; if it dies while idle it leaves the pool, so `acquire` never hands out a dead one. */
@@ -77,6 +134,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('worker pool is closed'));
     await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
   }
 }
