@@ -8,7 +8,8 @@
  *
  * Must not: talk to the host during a run except through the stdio channels (syscalls never cross threads).
  */
-import { createContainerFs } from '../vfs/container-fs.ts';
+import { createContainerFs, type ContainerFs } from '../vfs/container-fs.ts';
+import { BlockPool } from '../vfs/block-pool.ts';
 import type { HostDirProvider, LayerFileReader } from '../vfs/api.ts';
 import { FsError } from '../vfs/errors.ts';
 import { WasiHost } from '../wasi/wasi-host.ts';
@@ -29,6 +30,8 @@ const RANDOM_SLICE = 65536; // crypto.getRandomValues refuses more per call
 
 export function createWorkerApi(deps: WorkerDeps): WorkerApi {
 
+  // File blocks outlive a container in this worker: the next one writes without first-touch page faults.
+  const blockPool = new BlockPool();
   const randomFill = (dst: Uint8Array): void => {
     for (let i = 0; i < dst.length; i += RANDOM_SLICE) crypto.getRandomValues(dst.subarray(i, i + RANDOM_SLICE) as Uint8Array<ArrayBuffer>);
   };
@@ -39,7 +42,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       const control = request.control ? new Int32Array(request.control) : null;
       const stdio = openGuestStdio(request.stdio, control ? stopCode(control) : undefined);
       try {
-        return runGuest(request, { stdio, sleep: sleeper(control), control, randomFill, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
+        return runGuest(request, { stdio, sleep: sleeper(control), control, randomFill, blockPool, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
       } finally {
         stdio.close();
       }
@@ -77,6 +80,7 @@ function stopCode(control: Int32Array): () => number | null {
 
 interface RunDeps {
   stdio: GuestStdio;
+  blockPool: BlockPool;
   control: Int32Array | null;
   sleep: (ns: bigint) => void;
   randomFill: (dst: Uint8Array) => void;
@@ -85,13 +89,21 @@ interface RunDeps {
 }
 
 function runGuest(request: RunRequest, deps: RunDeps): RunResult {
-  let vfs;
+  let vfs: ContainerFs;
   try {
-    vfs = createContainerFs(request.fs, { hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
+    vfs = createContainerFs(request.fs, { hostDirs: deps.hostDirs, layerFiles: deps.layerFiles, blockPool: deps.blockPool });
   } catch (error) {
     if (!(error instanceof FsError)) throw error; // a host bug, reported by the RPC as an internal error
     return { reason: 'error', error: { kind: 'FailedPrecondition', message: `cannot set up the container filesystem: ${error.code}` } };
   }
+  try {
+    return runInContainer(request, deps, vfs);
+  } finally {
+    vfs.dispose(); // its file blocks serve this worker's next container (the result holds copies)
+  }
+}
+
+function runInContainer(request: RunRequest, deps: RunDeps, vfs: ContainerFs): RunResult {
   // Output is flushed to the host before every call that may block, so a prompt shows before the guest waits.
   const { stdin, stdout, stderr } = deps.stdio;
   const flush = (): void => {
@@ -122,9 +134,8 @@ function runGuest(request: RunRequest, deps: RunDeps): RunResult {
     return { reason: 'error', error: { kind: 'NotRunnable', message: `cannot instantiate module: ${describeTrap(error)}` } };
   }
   // A volume keeps what the guest wrote however it ended, as on disk; the rootfs only for a build step's exit.
-  const fsView = vfs;
   const withMounts = <T extends object>(result: T): T => {
-    const mounts = fsView.diffMounts();
+    const mounts = vfs.diffMounts();
     return mounts.length > 0 ? { ...result, mounts } : result;
   };
   try {

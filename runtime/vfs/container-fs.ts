@@ -27,6 +27,7 @@ import { createDevFs } from './devices.ts';
 import { DirHandle, dirOf } from './dir-handle.ts';
 import { fail } from './errors.ts';
 import { MemFs } from './memory-fs.ts';
+import type { BlockPool } from './block-pool.ts';
 import { Namespace } from './mounts.ts';
 import { openAt } from './open.ts';
 import { diffUpper } from './overlay-diff.ts';
@@ -40,6 +41,8 @@ export interface ContainerFsDeps {
   hostDirs?: HostDirProvider;
   /** Needed only when the lowers hold `FileExtent`s (Node: `NodeLayerFiles` from layer-files.node.ts). */
   layerFiles?: LayerFileReader;
+  /** Lends file blocks and takes them back when the container is disposed (a worker keeps one for its containers). */
+  blockPool?: BlockPool;
   /** File timestamps; defaults to a coarse wall clock (clock.ts). */
   now?: () => bigint;
 }
@@ -55,19 +58,23 @@ export interface ContainerFs extends Vfs {
   usedBytes(): number;
   /** The changes of each `capture` mount (relative to its seed), by target. */
   diffMounts(): Array<{ target: string; upper: LowerEntry<Uint8Array> }>;
+  /** The container is over: its in-memory files give their blocks back to `deps.blockPool`. Nothing works after. */
+  dispose(): void;
 }
 
 export function createContainerFs(spec: ContainerFsSpec, deps: ContainerFsDeps = {}): ContainerFs {
   const now: NowNs = deps.now ?? coarseWallClock();
   const quota = new Quota(spec.quotaBytes);
   let nextDev = 1;
-  const rootfs = new MemFs({ dev: nextDev++, readonly: false, quota, now, lowers: spec.lowers, layerFiles: deps.layerFiles });
+  const rootfs = new MemFs({ dev: nextDev++, readonly: false, quota, now, lowers: spec.lowers, layerFiles: deps.layerFiles, blockPool: deps.blockPool });
+  const memFss: MemFs[] = [rootfs];
   const captured: Array<{ target: string; fs: MemFs }> = [];
   const makeFs = (m: MountSpec): Filesystem => {
     const dev = nextDev++;
     if (m.source.kind === 'tmpfs') {
       const seed = m.source.seed;
-      const fs = new MemFs({ dev, readonly: m.readonly, quota, now, rootMode: seed ? 0o755 : 0o1777, lowers: seed ? [seed] : undefined });
+      const fs = new MemFs({ dev, readonly: m.readonly, quota, now, rootMode: seed ? 0o755 : 0o1777, lowers: seed ? [seed] : undefined, blockPool: deps.blockPool });
+      memFss.push(fs);
       if (m.source.capture) captured.push({ target: m.target, fs });
       return fs;
     }
@@ -89,7 +96,7 @@ export function createContainerFs(spec: ContainerFsSpec, deps: ContainerFsDeps =
   }
   for (const { m, depth } of mounts) if (depth > 0) attachMount(ns, m.target, makeFs(m));
   if (spec.workdir !== '') makeDirs(ns, spec.workdir.startsWith('/') ? spec.workdir : '/' + spec.workdir);
-  return new ContainerVfs(ns, rootfs, quota, captured);
+  return new ContainerVfs(ns, rootfs, quota, captured, memFss);
 }
 
 class ContainerVfs implements ContainerFs {
@@ -98,6 +105,7 @@ class ContainerVfs implements ContainerFs {
     private readonly rootfs: MemFs,
     private readonly quota: Quota,
     private readonly captured: ReadonlyArray<{ target: string; fs: MemFs }>,
+    private readonly memFss: readonly MemFs[],
   ) {}
 
   root(): OpenDir {
@@ -150,6 +158,10 @@ class ContainerVfs implements ContainerFs {
 
   usedBytes(): number {
     return this.quota.usedBytes();
+  }
+
+  dispose(): void {
+    for (const fs of this.memFss) fs.recycle();
   }
 
   diffMounts(): Array<{ target: string; upper: LowerEntry<Uint8Array> }> {

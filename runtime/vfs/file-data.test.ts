@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileExtent, LayerFileReader } from './api.ts';
 import { FsError } from './errors.ts';
 import { BLOCK, FileData } from './file-data.ts';
+import { BlockPool } from './block-pool.ts';
 
 /** A deterministic PRNG so failures reproduce. */
 function rng(seed: number): (n: number) => number {
@@ -26,9 +27,9 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Checks FileData against a plain array model through random writes, truncates and reads across block edges. */
-function fuzz(seed: number, lower: Uint8Array | null, onDisk?: { extent: FileExtent; reader: LayerFileReader }): void {
+function fuzz(seed: number, lower: Uint8Array | null, onDisk?: { extent: FileExtent; reader: LayerFileReader }, pool?: BlockPool): void {
   const r = rng(seed);
-  const data = onDisk ? new FileData(onDisk.extent, onDisk.reader) : new FileData(lower);
+  const data = onDisk ? new FileData(onDisk.extent, onDisk.reader, pool) : new FileData(lower, undefined, pool);
   let model = lower === null ? new Uint8Array(0) : lower.slice();
   const pick = () => [0, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK - 5, 64, 100][r(7)] + r(300);
   for (let step = 0; step < 300; step++) {
@@ -174,5 +175,39 @@ describe('file-data', () => {
       expect(torn.size).toBe(5000);
       expect(() => new FileData(extent).read(new Uint8Array(1), 0, 1)).toThrow(/EIO/);
     });
+  });
+});
+
+describe('file-data with a block pool', () => {
+  it('matches the model when blocks come from a pool that earlier files filled', () => {
+    const pool = new BlockPool(64 * BLOCK);
+    for (let seed = 1; seed <= 20; seed++) {
+      const dirty = new FileData(null, undefined, pool);
+      dirty.write(new Uint8Array(6 * BLOCK).fill(0xff), 0);
+      dirty.clear();
+      fuzz(seed, seed % 2 ? null : bytes(2 * BLOCK + 77, seed), undefined, pool);
+    }
+  });
+
+  it('gives whole blocks back when cleared or truncated, and takes them zeroed for the next file', () => {
+    const pool = new BlockPool(4 * BLOCK);
+    const first = new FileData(null, undefined, pool);
+    first.write(bytes(3 * BLOCK, 9), 0);
+    first.truncate(BLOCK + 10); // block 2 goes back
+    expect(pool.keptBytes()).toBe(BLOCK);
+    first.clear(); // blocks 0 and 1 go back
+    expect(pool.keptBytes()).toBe(3 * BLOCK);
+    const second = new FileData(null, undefined, pool);
+    second.write(new Uint8Array([7]), 2 * BLOCK + 5); // a sparse write takes one pooled block
+    expect(pool.keptBytes()).toBe(2 * BLOCK);
+    const out = new Uint8Array(BLOCK);
+    second.read(out, 2 * BLOCK, BLOCK / 2);
+    expect(out[5]).toBe(7);
+    expect(out.subarray(0, BLOCK / 2).filter((b) => b !== 0)).toEqual(new Uint8Array([7])); // no bytes of the old file
+    // bounded: more than maxBytes is left to the garbage collector
+    const big = new FileData(null, undefined, pool);
+    big.write(new Uint8Array(8 * BLOCK).fill(1), 0);
+    big.clear();
+    expect(pool.keptBytes()).toBe(4 * BLOCK);
   });
 });

@@ -20,6 +20,7 @@
  * Must not: know about quota, times or errno rules other than ENOSPC for memory exhaustion.
  */
 import type { FileExtent, LayerFileReader } from './api.ts';
+import type { BlockPool } from './block-pool.ts';
 import { fail } from './errors.ts';
 
 export const BLOCK = 65536;
@@ -37,8 +38,12 @@ export class FileData {
   /** Blocks this file owns (holes and views into the lower array own nothing): what it costs in memory. */
   private owned = 0;
 
-  /** `reader` is needed only when `lower` is an extent. */
-  constructor(lower: Uint8Array | FileExtent | null, private readonly reader?: LayerFileReader) {
+  /** `reader` is needed only when `lower` is an extent; `pool` lends and takes back whole blocks (block-pool.ts). */
+  constructor(
+    lower: Uint8Array | FileExtent | null,
+    private readonly reader?: LayerFileReader,
+    private readonly pool?: BlockPool,
+  ) {
     if (lower === null || lower instanceof Uint8Array) {
       this.lower = lower;
       this.size = lower === null ? 0 : lower.length;
@@ -146,7 +151,12 @@ export class FileData {
     if (this.lower !== null) this.adoptLower();
     if (newSize < this.size) {
       const keep = Math.ceil(newSize / BLOCK);
-      for (let i = keep; i < this.blocks.length; i++) if (this.isOwned(this.blocks[i])) this.owned--;
+      for (let i = keep; i < this.blocks.length; i++) {
+        const blk = this.blocks[i];
+        if (!this.isOwned(blk)) continue;
+        this.owned--;
+        this.pool?.give(blk!);
+      }
       this.blocks.length = keep;
       const b = keep - 1;
       const blk = b >= 0 ? this.blocks[b] : undefined;
@@ -169,6 +179,7 @@ export class FileData {
 
   /** Drops every byte (the file is gone). */
   clear(): void {
+    if (this.pool) for (const blk of this.blocks) if (this.isOwned(blk)) this.pool.give(blk!);
     this.lower = null;
     this.extent = null;
     this.lowerBuffer = null;
@@ -207,7 +218,7 @@ export class FileData {
   private copyUp(keep: number): void {
     const blocks: Uint8Array[] = [];
     try {
-      for (let off = 0; off < keep; off += BLOCK) blocks.push(new Uint8Array(keep < BLOCK ? Math.max(keep, FIRST_MIN) : BLOCK));
+      for (let off = 0; off < keep; off += BLOCK) blocks.push((keep >= BLOCK ? this.pool?.take() : undefined) ?? new Uint8Array(keep < BLOCK ? Math.max(keep, FIRST_MIN) : BLOCK));
     } catch {
       fail('ENOSPC');
     }
@@ -232,7 +243,7 @@ export class FileData {
     }
     let blk: Uint8Array;
     try {
-      blk = new Uint8Array(cap);
+      blk = (cap === BLOCK ? this.pool?.take() : undefined) ?? new Uint8Array(cap);
     } catch {
       return fail('ENOSPC');
     }

@@ -23,7 +23,7 @@ export class MemFile extends MemNode {
 
   constructor(fs: MemFs, ino: number, mode: number, timeNs: bigint, origin: LowerEntry | null) {
     super(fs, ino, mode, timeNs, origin);
-    this.data = new FileData(origin?.data ?? null, fs.layerFiles);
+    this.data = new FileData(origin?.data ?? null, fs.layerFiles, fs.blockPool);
   }
 
   byteSize(): number {
