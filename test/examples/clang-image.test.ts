@@ -12,6 +12,7 @@ import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareContext } from '../../scripts/build-images.mjs';
 import { runCli, type CliResult } from '../helpers/cli.ts';
+import { parseDriverCommands } from '../helpers/clang-driver.ts';
 
 // The image holds a 75 MB LLVM: building it, and each container's first start, take seconds on this machine.
 const TIMEOUT = 120_000;
@@ -70,19 +71,6 @@ beforeAll(async () => {
   writeFileSync(join(src, 'sort.c'), SORT_C);
   writeFileSync(join(src, 'bad.c'), BAD_C);
 }, TIMEOUT);
-
-/** The commands in `clang -###` output: lines of double-quoted arguments (clang escapes `"`, `\` and `$`). */
-function parseDriverCommands(output: string): string[][] {
-  return output
-    .split('\n')
-    .filter((line) => line.startsWith(' "'))
-    .map((line) =>
-      Array.from(line.matchAll(/ (?:([^ "]+)|"((?:[^"\\$]|\\["\\$])*)")/g), (m) =>
-        m[1] !== undefined ? m[1] : m[2].replaceAll(/\\(["\\$])/g, '$1'),
-      ),
-    )
-    .map((command) => (command[0] === '' ? command.slice(1) : command));
-}
 
 describe('example image clang', () => {
   it('has PATH=/usr/bin and runs clang --version by default', async (ctx) => {

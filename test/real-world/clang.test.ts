@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MountSpec } from '../../runtime/platform/entry.node.ts';
 import { runModule } from '../helpers/run-guest.ts';
 import { ScratchDirs, findPackage, missingReason, packageBytes } from './npm-package.ts';
+import { parseDriverCommands } from '../helpers/clang-driver.ts';
 
 const TIMEOUT = 60_000;
 const pkg = findPackage('@yowasp/clang');
@@ -32,19 +33,6 @@ const BAD_C = `int main(void) {
   return missing;
 }
 `;
-
-/** The commands in `clang -###` output: lines of double-quoted arguments (clang escapes `"`, `\` and `$`). */
-function parseDriverCommands(output: string): string[][] {
-  return output
-    .split('\n')
-    .filter((line) => line.startsWith(' "'))
-    .map((line) =>
-      Array.from(line.matchAll(/ (?:([^ "]+)|"((?:[^"\\$]|\\["\\$])*)")/g), (m) =>
-        m[1] !== undefined ? m[1] : m[2].replaceAll(/\\(["\\$])/g, '$1'),
-      ),
-    )
-    .map((command) => (command[0] === '' ? command.slice(1) : command));
-}
 
 function hasCustomSection(bytes: Uint8Array, name: string): boolean {
   return WebAssembly.Module.customSections(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), name).length > 0;

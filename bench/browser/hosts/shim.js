@@ -2,6 +2,7 @@
 // sends the WebAssembly.Module to a worker; workers are pooled like wasmbox's default engine (idle ones are reused, a
 // busy pool spawns more, at most 2 are kept idle and the rest ended; `warm` starts 2). Stdout arrives here, on the
 // page, as messages (the worker batches it, see shim-worker.js).
+import { concat } from './bytes.js';
 export const name = 'browser_wasi_shim';
 
 const WORKER = new URL('./shim-worker.js', import.meta.url);
@@ -56,12 +57,3 @@ export async function createHost({ prewarm }) {
   return host;
 }
 
-function concat(chunks, total) {
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
-}

@@ -82,4 +82,38 @@ export const extras = {
     }
     return { times, bytes: bytes.length, loaded };
   },
+
+  /**
+   * Named volumes in IndexedDB: `file_rw PATH MIB` in a container with PATH on a volume (its changes saved into
+   * IndexedDB before `exited` resolves) and, for the baseline, on the container's own in-memory layer. Resolves
+   * { volumeMs, memoryMs, mib }: medians of `reps`, each on a fresh volume.
+   */
+  async volumeSave({ mib = 16, reps = 3 }) {
+    const res = await fetch('/fixtures/file_rw.wasm');
+    if (!res.ok) throw new Error(`fetch file_rw.wasm: ${res.status}`);
+    const wasm = new Uint8Array(await res.arrayBuffer());
+    const volumesDb = `wasmbox-bench-volumes-${Date.now()}`;
+    const engine = createEngine({ store: createMemoryStore(), volumesDb });
+    const time = async (path, mounts) => {
+      const t0 = performance.now();
+      const proc = await engine.run({ wasm, args: [path, String(mib)], mounts });
+      const [status] = await Promise.all([proc.exited, proc.stdout.pipeTo(new WritableStream()), proc.stderr.pipeTo(new WritableStream())]);
+      if (status.code !== 0) throw new Error(`file_rw ${path}: ${status.reason} ${status.code} ${status.message}`);
+      return performance.now() - t0;
+    };
+    const volumeMs = [];
+    const memoryMs = [];
+    try {
+      await time('/tmp/warmup', []);
+      for (let i = 0; i < reps; i++) {
+        memoryMs.push(await time('/tmp/f', []));
+        volumeMs.push(await time('/data/f', [{ target: '/data', source: { kind: 'volume', name: `v${i}` } }]));
+      }
+    } finally {
+      await engine.close();
+      indexedDB.deleteDatabase(volumesDb);
+    }
+    const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    return { volumeMs: med(volumeMs), memoryMs: med(memoryMs), mib };
+  },
 };

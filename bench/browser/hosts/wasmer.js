@@ -6,6 +6,7 @@
 // read here, on the page, and the sandbox closed. Variants (the bench reports the fastest that works, and says which):
 //   'shared'   every command in one long-lived sandbox (no fresh filesystem per run);
 //   'capture'  `command.run()`: the SDK collects stdout and hands it to the page at exit instead of streaming it.
+import { concat } from './bytes.js';
 import { Wasmer } from '/node_modules/@wasmer/sdk/dist/index.js';
 
 export const name = '@wasmer/sdk';
@@ -60,12 +61,3 @@ export async function createHost() {
 
 const exitCode = (output) => (output.reason === 'exited' ? output.exitCode : `${output.reason} ${output.exitCode}`);
 
-function concat(chunks, total) {
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
-}
