@@ -41,6 +41,8 @@ export interface BuildStepRun {
 }
 
 export type { RunOptions } from './run-options.ts';
+export type { BuildResult } from '../../images/build/builder.ts';
+export { memoryContext, type BuildContext, type MemoryContextFile } from '../../images/build/context.ts';
 export { Container, ContainerService, type ContainerSummary, type ContainerState, type ContainerRunOptions, type LogChunk } from './containers.ts';
 export type { ContainerProcess } from '../process/container-process.ts';
 export type { ExitStatus, ExitReason } from '../process/exit-status.ts';
