@@ -6,7 +6,7 @@
  *
  * Why our own reader and writer and not an npm tar library (evaluated: modern-tar 0.8.6, tar-stream 3.2.2,
  * nanotar 0.3.0):
- * - none reports where a member's bytes lie in the archive; issue 3 serves file bytes lazily from the layer's tar,
+ * - none reports where a member's bytes lie in the archive; containers read file bytes lazily from the layer's tar,
  *   so the reader must return offsets, not copies (modern-tar's `unpackTar` copies every body into a new array);
  * - their readers are lenient where a layer reader must be strict: modern-tar verifies no checksum and accepts a
  *   truncated archive unless `strict` is set, and drops malformed pax records silently; tar-stream reads octal with

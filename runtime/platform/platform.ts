@@ -2,7 +2,7 @@
  * platform: the narrow seam between shared code and Node or the browser.
  *
  * Shared code (process, engine) receives a `Platform` and never tests globals to find out where it runs. Each
- * platform has one implementation file (`platform.node.ts`, later `platform.browser.ts`) and one composition root
+ * platform has one implementation file (`platform.node.ts`, `platform.browser.ts`) and one composition root
  * (`entry.node.ts`, `entry.browser.ts`). Porting to a new host adds files, not branches.
  */
 import type { Remote } from 'comlink';
