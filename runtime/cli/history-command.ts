@@ -6,7 +6,8 @@
  * made (0B for steps without a layer). CREATED BY is cut to 45 characters with `…` unless --no-trunc.
  */
 import { digestHex, isDigest } from '../../images/oci/digest.ts';
-import { withImages, writeTable, type Output } from './image-commands.ts';
+import { withImages } from './image-commands.ts';
+import { writeTable, type Output } from './output.ts';
 import { ago, humanSize } from './units.ts';
 
 export interface HistoryOptions {

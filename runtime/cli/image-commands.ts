@@ -15,12 +15,10 @@ import { openOciLayoutStore } from '../../images/store/oci-layout-store.node.ts'
 import { ImageService } from '../engine/image-service.ts';
 import { defaultStoreDir, diskLayerSnapshots } from '../platform/entry.node.ts';
 import { ago, humanSize } from './units.ts';
+import { writeTable, type Output } from './output.ts';
 
 export { humanSize } from './units.ts';
 
-export interface Output {
-  write(text: string): void;
-}
 
 /** The engine's image service on the CLI's store (opened on first use, closed after `fn`). */
 export async function withImages<T>(fn: (images: ImageService) => Promise<T>): Promise<T> {
@@ -93,11 +91,6 @@ export async function imagesCommand(options: { quiet?: boolean }, out: Output, n
   ]);
 }
 
-/** Writes rows as docker's tabwriter does: columns padded to the widest cell plus 3 spaces, the last unpadded. */
-export function writeTable(out: Output, table: string[][]): void {
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table) out.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join('')}\n`);
-}
 
 /** `wasmbox rmi [-f] IMAGE...`: untags; deletes the blobs only that image reached. */
 export async function rmiCommand(images: string[], options: { force?: boolean }, out: Output): Promise<void> {

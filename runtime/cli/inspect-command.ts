@@ -7,7 +7,8 @@
  */
 import { isWasmboxError } from '../../shared/errors.ts';
 import type { ImageInspect } from '../engine/image-service.ts';
-import { withImages, type Output } from './image-commands.ts';
+import { withImages } from './image-commands.ts';
+import type { Output } from './output.ts';
 
 export const EXIT_INSPECT_FAILED = 1;
 

@@ -13,6 +13,7 @@ import { buildCommand } from './build-command.ts';
 import { runCommand } from './run-command.ts';
 import { parseDuration, parseSize } from './units.ts';
 import { parseVolume } from './volumes.ts';
+import { volumeCreateCommand, volumeInspectCommand, volumeListCommand, volumeRemoveCommand } from './volume-commands.ts';
 
 const collect = <T>(parse: (text: string) => T) => (value: string, previous: T[] = []): T[] => [...previous, parse(value)];
 
@@ -131,6 +132,21 @@ function buildProgram(): Command {
       historyCommand(name, { noTrunc: !options.trunc, quiet: options.quiet }, process.stdout));
   image.command('ls').description('list images').option('-q, --quiet', 'only show image IDs', false)
     .action(async (options: { quiet?: boolean }) => imagesCommand(options, process.stdout));
+  const volume = program.command('volume').description('manage named volumes');
+  volume.command('create').description('create a volume').argument('<name>', 'the volume name')
+    .action(async (name: string) => {
+      process.exitCode = await volumeCreateCommand(name, process.stdout, process.stderr);
+    });
+  volume.command('ls').description('list volumes').option('-q, --quiet', 'only show volume names', false)
+    .action(async (options: { quiet?: boolean }) => volumeListCommand(options, process.stdout));
+  volume.command('rm').description('remove volumes').argument('<name...>', 'volume names')
+    .action(async (names: string[]) => {
+      process.exitCode = await volumeRemoveCommand(names, process.stdout, process.stderr);
+    });
+  volume.command('inspect').description('show volumes as JSON').argument('<name...>', 'volume names')
+    .action(async (names: string[]) => {
+      process.exitCode = await volumeInspectCommand(names, process.stdout, process.stderr);
+    });
   return program;
 }
 

@@ -177,6 +177,19 @@ describe('wasmbox run', () => {
     expect(readFileSync(kept).length).toBe(1024 * 1024);
   });
 
+  it('manages volumes as docker volume does: create, ls, inspect, rm', async () => {
+    expect(await wasmbox(['volume', 'create', 'made'])).toMatchObject({ code: 0, stdout: 'made\n' });
+    const listed = await wasmbox(['volume', 'ls']);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^DRIVER\s+VOLUME NAME$/);
+    expect(listed.stdout).toMatch(/\nlocal\s+made\n/);
+    const inspected = JSON.parse((await wasmbox(['volume', 'inspect', 'made'])).stdout);
+    expect(inspected).toEqual([expect.objectContaining({ Name: 'made', Driver: 'local', Scope: 'local' })]);
+    expect(await wasmbox(['volume', 'rm', 'made'])).toMatchObject({ code: 0, stdout: 'made\n' });
+    expect((await wasmbox(['volume', 'ls', '-q'])).stdout).not.toContain('made');
+    expect(await wasmbox(['volume', 'rm', 'made'])).toMatchObject({ code: 1, stderr: 'Error: no such volume: made\n' });
+    expect(await wasmbox(['volume', 'create', '../x'])).toMatchObject({ code: 1 });
+  });
+
   it('never lets a guest reach outside a bind mount', async () => {
     const mount = join(scratch, 'mount');
     mkdirSync(join(mount, 'inner'), { recursive: true });
