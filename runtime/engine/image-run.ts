@@ -13,9 +13,10 @@
  * SharedArrayBuffer views) and kept per (manifest digest, path), so a warm run neither copies nor hashes them again:
  * the module cache remembers the digest per array and the compiled module per digest.
  */
-import type { LayerFileReader, LowerEntry, OpenFile } from '../vfs/api.ts';
+import type { LayerFileReader, LowerEntry } from '../vfs/api.ts';
 import { createContainerFs, type ContainerFs } from '../vfs/container-fs.ts';
 import { FsError } from '../vfs/errors.ts';
+import { readAll } from '../vfs/read-all.ts';
 import { cleanPath, mergeRunConfig } from '../../images/oci/run-config.ts';
 import { WasmboxError } from '../../shared/errors.ts';
 import type { ImageHandle, ImageService } from './image-service.ts';
@@ -129,17 +130,9 @@ function readImageFile(fs: ContainerFs, path: string, image: string): Uint8Array
     handle.close();
     throw new WasmboxError('NotRunnable', `image "${image}": entrypoint "${path}" is a directory, not a WebAssembly module`, { data: { path } });
   }
-  const file: OpenFile = handle;
   try {
-    const out = new Uint8Array(file.size());
-    let done = 0;
-    while (done < out.length) {
-      const n = file.read(out.subarray(done), done);
-      if (n === 0) break;
-      done += n;
-    }
-    return done === out.length ? out : out.slice(0, done);
+    return readAll(handle);
   } finally {
-    file.close();
+    handle.close();
   }
 }

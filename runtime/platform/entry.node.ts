@@ -15,6 +15,7 @@ export { ImageService, storeName, type ImageHandle, type ImageSummary, type Imag
 export type { RunLimits } from '../engine/run-options.ts';
 export { memoryContext, type EngineBuildOptions, type BuildResult, type BuildContext, type MemoryContextFile } from '../engine/engine.ts';
 export type { ContainerFs } from '../vfs/container-fs.ts';
+export { readAll } from '../vfs/read-all.ts';
 export type { OpenDir, OpenFile, OpenOptions, Stat, FileType, DirEntry } from '../vfs/api.ts';
 export type { Container, ContainerService, ContainerSummary, ContainerState, ContainerRunOptions, LogChunk } from '../engine/engine.ts';
 export type { MountSpec, MountSource } from '../vfs/api.ts';

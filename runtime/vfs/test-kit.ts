@@ -6,6 +6,7 @@
 import type { ContainerFsSpec, LowerEntry, OpenDir, OpenFile, OpenOptions, WhiteoutEntry } from './api.ts';
 import { createContainerFs, type ContainerFs, type ContainerFsDeps } from './container-fs.ts';
 import { FsError } from './errors.ts';
+import { readAll } from './read-all.ts';
 
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -64,15 +65,11 @@ export function writeFile(vfs: ContainerFs, path: string, content: string | Uint
 
 export function readFile(vfs: ContainerFs, path: string, at?: OpenDir): string {
   const h = openFile(vfs, path, {}, at);
-  const buf = new Uint8Array(h.size());
-  let n = 0;
-  while (n < buf.length) {
-    const got = h.read(buf.subarray(n), n);
-    if (got === 0) break;
-    n += got;
+  try {
+    return dec(readAll(h));
+  } finally {
+    h.close();
   }
-  h.close();
-  return dec(buf.subarray(0, n));
 }
 
 export function names(vfs: ContainerFs, path: string): string[] {

@@ -3,7 +3,7 @@
  * file, and the filesystem's error codes in words. The VFS is synchronous and throws FsError values (codes, not
  * Error objects), so callers get plain sentences from `fsErrorText` instead of "[object Object]".
  */
-import type { ContainerFs } from '../../runtime/platform/entry.browser.ts';
+import { readAll, type ContainerFs } from '../../runtime/platform/entry.browser.ts';
 import type { FileType, OpenDir, OpenOptions } from '../../runtime/platform/entry.browser.ts';
 
 export interface FsEntry {
@@ -74,14 +74,7 @@ export function readWholeFile(fs: ContainerFs, path: string): Uint8Array<ArrayBu
     const file = fs.open(root, path, READ);
     if (file.kind !== 'file') throw new Error(`${path} is a directory`);
     try {
-      const bytes = new Uint8Array(file.size());
-      let done = 0;
-      while (done < bytes.length) {
-        const got = file.read(bytes.subarray(done), done);
-        if (got === 0) break;
-        done += got;
-      }
-      return bytes.subarray(0, done);
+      return readAll(file);
     } finally {
       file.close();
     }
