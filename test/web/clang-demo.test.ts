@@ -5,63 +5,26 @@
  * its Load button does, then "Compile and run" compiles the typed C, links it in a second container sharing the
  * volume, and runs the program. Screenshot: .cache/test-output/web/clang-demo.png.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remote } from 'webdriverio';
-import { buildImages } from '../../scripts/build-images.mjs';
-import { buildWeb } from '../../scripts/build-web.mjs';
-import { chromeCapabilities } from '../chromium.config.ts';
-import { pageKit, serveWeb } from './page-kit.ts';
+import { pageKit, playgroundSession, SHOTS } from './page-kit.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const SHOTS = join(root, '.cache', 'test-output', 'web');
-const scratch = mkdtempSync(join(tmpdir(), 'wasmbox-web-clang-'));
-const HOME = join(scratch, 'home');
-
-let server: ChildProcess | undefined;
-let browser: WebdriverIO.Browser | undefined;
-let url = '';
-
-function page(): WebdriverIO.Browser {
-  if (!browser) throw new Error('no browser session');
-  return browser;
-}
-
+// Its own bundle folder: playground.test.ts may be rebuilding dist/web at the same time.
+const web = playgroundSession({ name: 'web-clang', images: ['hello', 'clang'], ownWebDir: true });
+const { page } = web;
 const { waitForTerminal, waitForBody, text, imageRows, containerRows, screenshot } = pageKit(page, SHOTS);
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // Its own bundle folder: playground.test.ts may be rebuilding dist/web at the same time.
-  const webDir = join(scratch, 'web');
-  await Promise.all([
-    buildImages({ names: ['hello', 'clang'], quiet: true, env: { ...process.env, WASMBOX_HOME: HOME } }),
-    buildWeb({ quiet: true, outDir: webDir }),
-  ]);
-  ({ child: server, url } = await serveWeb({ WASMBOX_HOME: HOME, WEB_IMAGES_DIR: join(scratch, 'web-images'), WEB_DIR: webDir }));
-  browser = await remote({ logLevel: 'warn', capabilities: chromeCapabilities(join(scratch, 'chromium-profile'), ['--headless']) });
-  await browser.setViewport({ width: 1100, height: 1150 });
-  await browser.setTimeout({ pageLoad: 20_000 });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.deleteSession().catch(() => undefined);
-  server?.kill();
-  rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
-});
+beforeAll(() => web.start(), 120_000);
+afterAll(() => web.stop());
 
 describe('the C compiler tab in Chromium', () => {
   it('loads clang only when asked, then compiles, links and runs typed C in three containers', { timeout: 120_000 }, async () => {
-    await page().url(url);
+    await page().url(web.url);
     await waitForBody('ready', 'true');
     // The first visit loads the small example only; clang waits for its button.
     expect(await imageRows()).toEqual(['wasmbox/hello:latest']);
     expect(await text('#on-demand-images')).toMatch(/^Big examples, loaded when you ask:Load wasmbox\/clang:latest \(1\d\d MB\)$/);
     const tars = await page().execute(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.tar')).map((e) => e.name));
-    expect(tars).toEqual([`${url}images/hello.tar`]);
+    expect(tars).toEqual([`${web.url}images/hello.tar`]);
 
     await page().$('#tab-c').click();
     expect(await page().$('#c-compile').isEnabled()).toBe(false);

@@ -3,10 +3,68 @@
  * (terminal rows, tables, file browsers, status lines) through a webdriverio session.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { remote } from 'webdriverio';
+import { buildImages } from '../../scripts/build-images.mjs';
+import { buildWeb } from '../../scripts/build-web.mjs';
+import { chromeCapabilities } from '../chromium.config.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+/** Where the tests' screenshots go (look at them before calling the page done). */
+export const SHOTS = join(root, '.cache', 'test-output', 'web');
+
+/**
+ * One test file's playground: a scratch WASMBOX_HOME with the example images `images`, a web bundle (in `webDir`
+ * when given: two files may build at once), serve-web.mjs on a free port, and a headless Chromium session.
+ * `start()` in beforeAll, `stop()` in afterAll; `page()` throws before `start()`.
+ */
+export function playgroundSession(options: { name: string; images: string[]; ownWebDir?: boolean }) {
+  const scratch = mkdtempSync(join(tmpdir(), `wasmbox-${options.name}-`));
+  const home = join(scratch, 'home');
+  let server: ChildProcess | undefined;
+  let browser: WebdriverIO.Browser | undefined;
+  const session = {
+    scratch,
+    home,
+    url: '',
+    page(): WebdriverIO.Browser {
+      if (!browser) throw new Error('no browser session');
+      return browser;
+    },
+    async start(): Promise<void> {
+      mkdirSync(SHOTS, { recursive: true });
+      const webDir = options.ownWebDir ? join(scratch, 'web') : undefined;
+      await Promise.all([
+        buildImages({ names: options.images, quiet: true, env: { ...process.env, WASMBOX_HOME: home } }),
+        buildWeb({ quiet: true, ...(webDir ? { outDir: webDir } : {}) }),
+      ]);
+      const served = await serveWeb({ WASMBOX_HOME: home, WEB_IMAGES_DIR: join(scratch, 'web-images'), ...(webDir ? { WEB_DIR: webDir } : {}) });
+      server = served.child;
+      session.url = served.url;
+      browser = await remote({ logLevel: 'warn', capabilities: chromeCapabilities(join(scratch, 'chromium-profile'), ['--headless']) });
+      await browser.setViewport({ width: 1100, height: 1150 });
+      // A page load that hangs fails here, with a message, rather than at the test's timeout.
+      await browser.setTimeout({ pageLoad: 20_000 });
+    },
+    /** Stops the server (the page goes offline); resolves once it is gone. */
+    async stopServer(): Promise<void> {
+      const child = server;
+      if (!child || child.exitCode !== null) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await gone;
+    },
+    async stop(): Promise<void> {
+      await browser?.deleteSession().catch(() => undefined);
+      server?.kill();
+      rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
+    },
+  };
+  return session;
+}
 
 /** Starts serve-web.mjs on a free port with `env` (WASMBOX_HOME, WEB_IMAGES_DIR, WEB_DIR); resolves to it and its URL. */
 export function serveWeb(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {

@@ -6,31 +6,20 @@
  * `.xterm-rows`).
  * Each test leaves a screenshot in .cache/test-output/web/NAME.png.
  */
-import type { ChildProcess } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Key, remote } from 'webdriverio';
-import { buildImages } from '../../scripts/build-images.mjs';
-import { buildWeb, WEB_DIST } from '../../scripts/build-web.mjs';
-import { chromeCapabilities } from '../chromium.config.ts';
-import { pageKit, serveWeb } from './page-kit.ts';
+import { Key } from 'webdriverio';
+import { WEB_DIST } from '../../scripts/build-web.mjs';
+import { pageKit, playgroundSession, SHOTS } from './page-kit.ts';
 import { storeHelloImage } from '../../images/archive/test-kit.ts';
 import { saveArchive } from '../../images/archive/save-archive.ts';
 import { createMemoryStore } from '../../images/store/memory-store.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const SHOTS = join(root, '.cache', 'test-output', 'web');
-const scratch = mkdtempSync(join(tmpdir(), 'wasmbox-web-'));
-const HOME = join(scratch, 'home');
-
-let server: ChildProcess | undefined;
-let browser: WebdriverIO.Browser | undefined;
-let url = '';
+const web = playgroundSession({ name: 'web', images: ['hello', 'coreutils'] });
+const { scratch, page } = web;
 
 /** The bundle and the example images served WITHOUT COOP/COEP (a misconfigured web server), on a free port. */
 async function serveWithoutIsolation(): Promise<{ server: Server; url: string }> {
@@ -50,41 +39,16 @@ async function serveWithoutIsolation(): Promise<{ server: Server; url: string }>
   return { server: plain, url: `http://127.0.0.1:${address.port}/` };
 }
 
-function page(): WebdriverIO.Browser {
-  if (!browser) throw new Error('no browser session');
-  return browser;
-}
-
 const { waitForTerminal, waitForBody, text, imageRows, startRun, containerRows, press, listed, waitForDir, downloaded, waitForText, screenshot } =
   pageKit(page, SHOTS);
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // The same images `npm run images` makes, in a scratch home; the web bundle; then the server on a free port.
-  await Promise.all([
-    buildImages({ names: ['hello', 'coreutils'], quiet: true, env: { ...process.env, WASMBOX_HOME: HOME } }),
-    buildWeb({ quiet: true }),
-  ]);
-  ({ child: server, url } = await serveWeb({ WASMBOX_HOME: HOME, WEB_IMAGES_DIR: join(scratch, 'web-images') }));
-  browser = await remote({
-    logLevel: 'warn',
-    capabilities: chromeCapabilities(join(scratch, 'chromium-profile'), ['--headless']),
-  });
-  await browser.setViewport({ width: 1100, height: 1150 });
-  // A page load that hangs fails here, with a message, rather than at the test's timeout.
-  await browser.setTimeout({ pageLoad: 20_000 });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.deleteSession().catch(() => undefined);
-  server?.kill();
-  rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
-});
+beforeAll(() => web.start(), 120_000);
+afterAll(() => web.stop());
 
 // Generous per test: the machine's 2 cores are shared, and a loaded run was seen at 3x the usual times.
 describe('playground in Chromium', { timeout: 45_000 }, () => {
   it('loads the example images into IndexedDB on the first visit', async () => {
-    await page().url(url);
+    await page().url(web.url);
     await waitForBody('ready', 'true');
     expect(await page().execute(() => crossOriginIsolated)).toBe(true);
     expect(await page().$('#isolation-warning').isDisplayed()).toBe(false);
@@ -206,21 +170,21 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
 
     await page().$('button[aria-label="Remove wasmbox/hello:latest"]').click();
     await page().waitUntil(async () => (await imageRows()).length === 1, { timeout: 10_000 });
-    await page().$('#import-url').setValue(`${url}images/hello.tar`);
+    await page().$('#import-url').setValue(`${web.url}images/hello.tar`);
     await page().$('#import-url-form button[type="submit"]').click();
     await page().waitUntil(async () => (await imageRows()).length === 2, { timeout: 10_000 });
     expect(await text('#images-status')).toBe('Imported docker.io/wasmbox/hello:latest.');
 
-    await page().$('#import-url').setValue(`${url}images/missing.tar`);
+    await page().$('#import-url').setValue(`${web.url}images/missing.tar`);
     await page().$('#import-url-form button[type="submit"]').click();
     await page().waitUntil(async () => (await text('#images-status')).startsWith('Import failed'), { timeout: 10_000 });
-    expect(await text('#images-status')).toBe(`Import failed: could not fetch ${url}images/missing.tar: HTTP 404 Not Found`);
-    await page().$('#import-url').setValue(`${url}app.js`);
+    expect(await text('#images-status')).toBe(`Import failed: could not fetch ${web.url}images/missing.tar: HTTP 404 Not Found`);
+    await page().$('#import-url').setValue(`${web.url}app.js`);
     await page().$('#import-url-form button[type="submit"]').click();
     await page().waitUntil(async () => !(await text('#images-status')).includes('missing.tar'), { timeout: 10_000 });
     await page().waitUntil(async () => (await text('#images-status')).startsWith('Import failed'), { timeout: 10_000 });
     expect(await text('#images-status')).toBe(
-      `Import failed: ${url}app.js: not an image archive: expected a .tar or .tar.gz file as \`wasmbox save\` or \`docker save\` writes`,
+      `Import failed: ${web.url}app.js: not an image archive: expected a .tar or .tar.gz file as \`wasmbox save\` or \`docker save\` writes`,
     );
     await screenshot('import');
   });
@@ -360,13 +324,11 @@ describe('playground in Chromium', { timeout: 45_000 }, () => {
   });
 
   it('works offline after the first visit (service worker): reload with the server stopped, then run hello', async () => {
-    await page().url(url);
+    await page().url(web.url);
     await waitForBody('ready', 'true');
     // Installed (shell, worker and example archives cached) and active.
     await page().executeAsync((done: (ok: boolean) => void) => void navigator.serviceWorker.ready.then(() => done(true)));
-    const stopped = new Promise((resolve) => server!.once('exit', resolve));
-    server!.kill();
-    await stopped;
+    await web.stopServer();
     await page().refresh();
     await waitForBody('ready', 'true');
     expect(await page().execute(() => crossOriginIsolated)).toBe(true);
