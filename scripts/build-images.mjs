@@ -18,7 +18,7 @@ import { copyFile, mkdir, readFile, readdir, readlink, rename, rm, stat, symlink
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compileWasi, mtime } from './wasi-cc.mjs';
+import { checkClang, compileWasi, mtime, MISSING_TOOLCHAIN } from './wasi-cc.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const EXAMPLES_DIR = join(root, 'images', 'examples');
@@ -144,8 +144,15 @@ export async function prepareContext(name) {
   const ctx = join(CONTEXTS_DIR, name);
   await mkdir(ctx, { recursive: true });
   await copyIfChanged(join(EXAMPLES_DIR, name, 'Dockerfile'), join(ctx, 'Dockerfile'));
-  // An example whose inputs cannot be had (e.g. sources fetched at build time, offline) resolves to { skip }.
-  const prepared = await example.prepare(ctx, pkgDir);
+  // An example whose inputs cannot be had (e.g. sources fetched at build time, offline) resolves to { skip }; one
+  // written in C is skipped the same way on a machine without the WASI C toolchain (the message names the packages).
+  let prepared;
+  try {
+    prepared = await example.prepare(ctx, pkgDir);
+  } catch (error) {
+    if (error instanceof Error && error.message.includes(MISSING_TOOLCHAIN)) return { context: null, reason: error.message };
+    throw error;
+  }
   if (prepared?.skip) return { context: null, reason: prepared.skip };
   return { context: ctx, reason: null };
 }
@@ -198,6 +205,7 @@ async function compile(src, out, headers = [], args = []) {
   const sources = [src].flat();
   const newest = Math.max(...(await Promise.all([...sources, ...headers].map(mtime))));
   if ((await mtime(out)) >= newest) return false;
+  await checkClang('images'); // no toolchain: the example is skipped (see prepareContext), not the whole run
   const rel = sources.map((s) => relative(root, s));
   await compileWasi(rel, out, { cwd: root, args }).catch((err) => {
     throw new Error(`images: compiling ${rel.join(' ')} failed: ${err.message}`);
