@@ -4,6 +4,7 @@
  * so reader tests do not only test the writer's dialect.
  */
 import { BLOCK, F, encodePaxRecords, writeChecksum, type FieldName } from './tar-format.ts';
+import { concatBytes } from '../../shared/bytes.ts';
 
 const encoder = new TextEncoder();
 
@@ -92,14 +93,7 @@ export function gnuLong(name: string, type: 'L' | 'K' = 'L'): RawMember {
 export function rawTar(members: Array<RawMember | Uint8Array>, options: { end?: boolean } = {}): Uint8Array {
   const parts = members.map((m) => (m instanceof Uint8Array ? m : rawMember(m)));
   if (options.end !== false) parts.push(new Uint8Array(2 * BLOCK));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** gzip with the platform's CompressionStream (tests only; the product uses `gzipDeterministic`). */

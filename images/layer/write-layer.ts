@@ -16,6 +16,7 @@ import { gzipDeterministic } from './compression.ts';
 import { LayerFormatError, type LayerEntryKind } from './layer-entry.ts';
 import { ancestors, basename, dirname, joinPath, normalizeLayerPath, sortKey, compareUtf8 } from './layer-path.ts';
 import { BLOCK, MAX_OCTAL_11, encodePaxRecords, writeBytes, writeChecksum, writeOctal } from './tar-format.ts';
+import { concatBytes } from '../../shared/bytes.ts';
 
 /** What to put in a layer. `data` only for files; `linkTarget` for symlinks (as is) and hard links (a file's path). */
 export interface LayerSourceEntry {
@@ -91,16 +92,7 @@ export function writeLayerTar(entries: readonly LayerSourceEntry[]): Uint8Array 
     }
   }
   chunks.push(new Uint8Array(2 * BLOCK));
-
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const tar = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    tar.set(c, at);
-    at += c.length;
-  }
-  return tar;
+  return concatBytes(chunks);
 }
 
 /** Validates the entries and orders them as tar members. */

@@ -10,6 +10,7 @@
 import { ProcExit, type InputSource, type OutputSink } from '../wasi/host-io.ts';
 import { BlockingReader, BlockingWriter } from './byte-channel.ts';
 import type { StdioMessage, StdioSpec } from './protocol.ts';
+import { concatBytes } from '../../shared/bytes.ts';
 
 export interface GuestOutput extends OutputSink {
   /** Makes everything written so far visible to the host now. */
@@ -129,16 +130,7 @@ class PostingOutput implements GuestOutput {
 
   flush(): void {
     if (this.pendingBytes === 0) return;
-    let chunk: Uint8Array;
-    if (this.pending.length === 1) chunk = this.pending[0];
-    else {
-      chunk = new Uint8Array(this.pendingBytes);
-      let at = 0;
-      for (const part of this.pending) {
-        chunk.set(part, at);
-        at += part.length;
-      }
-    }
+    const chunk = this.pending.length === 1 ? this.pending[0] : concatBytes(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
     const message: StdioMessage = { stream: this.stream, chunk };
