@@ -341,7 +341,10 @@ export class ImageService {
       if (isWasmboxError(error) && error.kind === 'NotRunnable') return;
       throw error;
     }
-    await this.lowerLayers(handle);
+    const cache = await this.layers();
+    const { image } = handle;
+    if (image.artifact) await cache.unpack(image.artifact.file.layer, true);
+    else for (const layer of image.layers) await cache.unpack(layer, false);
   }
 
   /** One tar holding `names` as an OCI image layout and a Docker archive (`docker save`). */

@@ -56,6 +56,11 @@ export class LayerCache {
     });
   }
 
+  /** Makes sure `layer` is unpacked (where snapshots persist, for later processes), without building its tree. */
+  async unpack(layer: Descriptor, raw: boolean): Promise<void> {
+    await this.snapshots.unpack(layer, () => this.read(layer), { raw });
+  }
+
   /** A one-file tree for a wasm artifact's raw layer: the file at `path` (a plain name under `/`). */
   rawFile(layer: Descriptor, path: string, mode: number): Promise<LowerEntry> {
     const name = path.replace(/^\/+/, '');

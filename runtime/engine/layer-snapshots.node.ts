@@ -58,7 +58,8 @@ export class DiskLayerSnapshots implements LayerSnapshots {
     const bytes = await blob();
     const { entries, tar } = await unpackBlob(bytes, options.raw, this.options.limits);
     await this.persist(layer.digest, options.raw, entries, tar, tar === bytes);
-    return (await readSnapshot(final, layer.digest, options.raw)) ?? diskLayer(join(final, 'data'), entries);
+    // Ours, or an identical one another process renamed into place first (the same blob, the same bytes).
+    return diskLayer(join(final, 'data'), entries);
   }
 
   async adopt(digest: string, layer: { entries: readonly LayerEntry[]; tar: Uint8Array }): Promise<void> {
