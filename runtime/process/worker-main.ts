@@ -40,9 +40,11 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     ping: () => 'pong',
     run(request: RunRequest): RunResult {
       const control = request.control ? new Int32Array(request.control) : null;
-      const stdio = openGuestStdio(request.stdio, control ? stopCode(control) : undefined);
+      // One reading of a stop request, for the syscalls (WasiHost) and for a read blocked on stdin.
+      const interrupted = control ? stopCode(control) : undefined;
+      const stdio = openGuestStdio(request.stdio, interrupted);
       try {
-        return runGuest(request, { stdio, sleep: sleeper(control), control, randomFill, blockPool, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
+        return runGuest(request, { stdio, sleep: sleeper(control), interrupted, randomFill, blockPool, hostDirs: deps.hostDirs, layerFiles: deps.layerFiles });
       } finally {
         stdio.close();
       }
@@ -81,7 +83,8 @@ function stopCode(control: Int32Array): () => number | null {
 interface RunDeps {
   stdio: GuestStdio;
   blockPool: BlockPool;
-  control: Int32Array | null;
+  /** A stop request's exit code, or null (absent without shared memory). */
+  interrupted?: () => number | null;
   sleep: (ns: bigint) => void;
   randomFill: (dst: Uint8Array) => void;
   hostDirs?: HostDirProvider;
@@ -123,8 +126,7 @@ function runInContainer(request: RunRequest, deps: RunDeps, vfs: ContainerFs): R
   };
   const encoder = new TextEncoder();
   const trace = request.trace ? (line: string) => stderr.write(encoder.encode(`[wasi] ${line}\n`)) : undefined;
-  const interrupted = deps.control ? stopCode(deps.control) : undefined;
-  const host = new WasiHost({ args: request.args, env: request.env, vfs, io, trace, interrupted });
+  const host = new WasiHost({ args: request.args, env: request.env, vfs, io, trace, interrupted: deps.interrupted });
 
   let instance: WebAssembly.Instance;
   try {
